@@ -1,0 +1,14 @@
+// Lint rules: neostandard (the Fastify ecosystem's style) with TypeScript.
+import neostandard from 'neostandard'
+
+export default [
+  ...neostandard({ ts: true, ignores: ['**/node_modules/**', '.data/**', '.tap/**', 'bench/results/**', 'coverage/**', 'test-artifacts/**'] }),
+  {
+    rules: {
+      // A TypeBox schema and its Static type share one name on purpose.
+      '@typescript-eslint/no-redeclare': 'off',
+      // `void promise` marks a deliberately unawaited call in signal handlers.
+      'no-void': ['error', { allowAsStatement: true }]
+    }
+  }
+]

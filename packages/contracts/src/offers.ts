@@ -1,0 +1,39 @@
+// The Offers service's request and response schemas.
+import { Type, type Static } from 'typebox'
+import { Id, Timestamp } from './common.ts'
+
+export const Offer = Type.Object({
+  id: Id,
+  user_id: Id,
+  title: Type.String(),
+  text: Type.String(),
+  created_at: Timestamp
+}, { title: 'Offer' })
+export type Offer = Static<typeof Offer>
+
+export const CreateOfferBody = Type.Object({
+  user_id: Id,
+  title: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: '1–200 characters, not only spaces' }),
+  text: Type.String({ minLength: 1, maxLength: 10_000, pattern: '\\S', description: '1–10 000 characters, not only spaces' })
+}, { additionalProperties: false })
+export type CreateOfferBody = Static<typeof CreateOfferBody>
+
+export const OfferQueryBody = Type.Object({
+  offer_id: Type.Optional(Id),
+  user_id: Type.Optional(Id)
+}, {
+  additionalProperties: false,
+  minProperties: 1,
+  maxProperties: 1,
+  description: 'Exactly one of offer_id or user_id',
+  examples: [{ user_id: 42 }, { offer_id: 7 }]
+})
+export type OfferQueryBody = Static<typeof OfferQueryBody>
+
+export const OfferList = Type.Array(Offer, { description: 'Offers, newest first' })
+export type OfferList = Static<typeof OfferList>
+
+export const OfferQueryResult = Type.Union([Offer, OfferList], {
+  description: 'By offer_id: the offer, or [] when there is none. By user_id: the user\'s offers, newest first.'
+})
+export type OfferQueryResult = Static<typeof OfferQueryResult>

@@ -1,0 +1,11 @@
+// The development stack's building blocks, for tests and benchmarks.
+export { ensureCertificates } from './certs.ts'
+export { ensureJwtKeys, publicJwk, thumbprint } from './jwt-keys.ts'
+export { initCluster, startCluster, stopCluster, runningPid, type ClusterOptions } from './postgres.ts'
+export { bootstrapDatabase, serviceUrl, type BootstrapOptions, type ServiceRole } from './bootstrap.ts'
+export { prepareDatabase, bootstrapOptions, type RolePasswords } from './prepare.ts'
+export { adminDb, withCredentials } from './db.ts'
+export { spawnTs, runTs } from './node-process.ts'
+export { portFree } from './port.ts'
+export { paths, repoRoot, caFiles, certFiles, jwtFiles } from './paths.ts'
+export { stack, users, offers, type ServiceSpec } from './services.ts'

@@ -1,0 +1,113 @@
+// `pnpm start`: certificates, keys, PostgreSQL, bootstrap and migrations, then both services; Ctrl-C stops all.
+import type { ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { readFile } from 'node:fs/promises'
+import { Agent, request } from 'undici'
+import { ensureCertificates } from './certs.ts'
+import { StartError, startDevPostgres } from './embedded.ts'
+import { ensureJwtKeys } from './jwt-keys.ts'
+import { spawnTs } from './node-process.ts'
+import { caFiles, certFiles, jwtFiles, paths } from './paths.ts'
+import { portFree } from './port.ts'
+import { prepareDatabase } from './prepare.ts'
+import { devSecrets } from './secrets.ts'
+import { offers, stack, users } from './services.ts'
+
+const log = (msg: string) => process.stdout.write(`[start] ${msg}\n`)
+
+async function waitHealthy (url: string, ca: string, child: ChildProcess, timeoutMs = 60_000) {
+  const dispatcher = new Agent({ connect: { ca } })
+  const deadline = Date.now() + timeoutMs
+  try {
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new StartError(`${url} exited with code ${child.exitCode} before it was healthy`)
+      try {
+        const res = await request(`${url}/health`, { dispatcher })
+        await res.body.dump()
+        if (res.statusCode === 200) return
+      } catch { /* not listening yet */ }
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    throw new StartError(`${url}/health did not answer within ${timeoutMs / 1000}s`)
+  } finally {
+    await dispatcher.close()
+  }
+}
+
+async function main () {
+  for (const svc of stack) {
+    if (!await portFree(svc.port)) throw new StartError(`Port ${svc.port} for the ${svc.name} service is taken (another "pnpm start"?). Stop whatever listens there first.`)
+  }
+  const made = await ensureCertificates(paths.certs, stack.map((s) => s.name))
+  if (made.length) log(`made certificates: ${made.join(', ')} (certs/)`)
+  if (await ensureJwtKeys(paths.jwt)) log('made the JWT signing key pair (certs/jwt/)')
+
+  const secrets = await devSecrets(paths.secrets)
+  let stopDb = async () => {}
+  let adminUrl = process.env.DATABASE_URL
+  const database = process.env.DATABASE_NAME ?? 'classifieds'
+  if (!adminUrl) {
+    const pgPort = Number(process.env.PG_PORT ?? 5433)
+    const pg = await startDevPostgres(paths.pgData, pgPort, secrets.postgres)
+    stopDb = pg.stop
+    adminUrl = pg.url
+    log(`embedded PostgreSQL on 127.0.0.1:${pgPort}, data in .data/pg`)
+  }
+
+  const children: Array<{ proc: ChildProcess, exited: Promise<unknown> }> = []
+  let stopping = false
+  const stopAll = async (code: number) => {
+    if (stopping) return
+    stopping = true
+    log('stopping…')
+    await Promise.all(children.map(async ({ proc, exited }) => {
+      proc.kill('SIGTERM')
+      await exited
+    }))
+    await stopDb()
+    log('stopped')
+    process.exit(code)
+  }
+  process.on('SIGINT', () => { void stopAll(0) })
+  process.on('SIGTERM', () => { void stopAll(0) })
+
+  try {
+    const urls = await prepareDatabase(adminUrl, database, secrets)
+    log('database bootstrapped and migrated')
+    const ca = caFiles(paths.certs).cert
+    const jwt = jwtFiles(paths.jwt)
+    const common = { APP_SETTINGS: process.env.APP_SETTINGS ?? 'development', TLS_CA_FILE: ca, JWT_PUBLIC_KEYS_FILE: jwt.jwks }
+    const env = {
+      users: { ...common, PORT: String(users.port), DATABASE_URL: urls.users, JWT_PRIVATE_KEY_FILE: jwt.privateKey, OFFERS_URL: `https://localhost:${offers.port}` },
+      offers: { ...common, PORT: String(offers.port), DATABASE_URL: urls.offers }
+    }
+    for (const svc of [offers, users]) {
+      const files = certFiles(paths.certs, svc.name)
+      const child = spawnTs(svc.server, { ...env[svc.name], TLS_CERT_FILE: files.cert, TLS_KEY_FILE: files.key })
+      children.push({ proc: child, exited: once(child, 'exit') })
+      child.on('exit', (code) => {
+        if (!stopping) {
+          log(`the ${svc.name} service exited (code ${code}); stopping the rest`)
+          void stopAll(1)
+        }
+      })
+    }
+    const caPem = await readFile(ca, 'utf8')
+    await Promise.all([users, offers].map((svc, i) => waitHealthy(`https://localhost:${svc.port}`, caPem, children[1 - i]!.proc)))
+    log('ready:')
+    for (const svc of stack) log(`  ${svc.name.padEnd(6)} https://localhost:${svc.port}  docs: https://localhost:${svc.port}/docs`)
+    log(`  CA to trust: ${ca}`)
+  } catch (err) {
+    report(err)
+    await stopAll(1)
+  }
+}
+
+function report (err: unknown) {
+  process.stderr.write(`[start] ${err instanceof StartError ? err.message : (err as Error).stack}\n`)
+}
+
+main().catch((err: unknown) => {
+  report(err)
+  process.exit(1)
+})

@@ -1,0 +1,25 @@
+// A Kysely instance over a pg pool: int8 read as numbers, pool errors logged instead of crashing the process.
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+
+const INT8_OID = 20
+
+/** Ids are bigint identity columns and counts are int8; both stay far below 2^53 here. */
+const types = {
+  getTypeParser (oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID) return (value: string) => Number(value)
+    return pg.types.getTypeParser(oid, format as 'text')
+  }
+}
+
+export interface DbOptions {
+  url: string
+  max?: number
+  onError?: (err: Error) => void
+}
+
+export function createDb<DB> ({ url, max = 10, onError = () => {} }: DbOptions): Kysely<DB> {
+  const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 })
+  pool.on('error', onError)
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+}

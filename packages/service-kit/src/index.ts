@@ -1,0 +1,11 @@
+// What both services share: app base, config, errors, auth verification, database and migrations.
+export { createServiceApp, type App, type ServiceAppOptions } from './app.ts'
+export { loadConfig, ConfigError, appSettings, type AppSettings } from './config.ts'
+export { AppError, problem, toProblem } from './problem.ts'
+export { authPlugin, createAccessTokenVerifier, ACCESS_TOKEN_ALGORITHM, type AuthOptions } from './auth.ts'
+export { parseJwks, readJwksFile, jwksToPem, type PublicJwk } from './jwks.ts'
+export { createDb, type DbOptions } from './db.ts'
+export { migrateToLatest, migrateFromEnv } from './migrate.ts'
+export { runServer, type Started } from './server.ts'
+export { redactedPaths } from './logging.ts'
+export { commonConfig, commonDefaults, readTls } from './common-config.ts'

@@ -1,0 +1,54 @@
+// Typed domain errors, and the mapping of every error to an RFC 9457 problem+json body.
+import { STATUS_CODES } from 'node:http'
+import type { FastifyError } from 'fastify'
+import type { Problem } from '@app/contracts'
+
+export class AppError extends Error {
+  constructor (readonly statusCode: number, readonly code: string, detail: string, readonly headers: Record<string, string> = {}) {
+    super(detail)
+    this.name = 'AppError'
+  }
+}
+
+export function problem (status: number, code: string, detail: string, errors?: Problem['errors']): Problem {
+  return { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail, code, ...(errors ? { errors } : {}) }
+}
+
+/** Fastify's own client errors, by their code, as our stable codes. */
+const fastifyCodes: Record<string, [number, string, string]> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'MALFORMED_JSON', 'The request body is not valid JSON'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'MALFORMED_JSON', 'The request body is empty but its content-type is application/json'],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than this service accepts'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'BAD_REQUEST', 'The content-length header does not match the body'],
+  FST_ERR_CTP_INVALID_TYPE: [400, 'BAD_REQUEST', 'The content-type header is invalid']
+}
+
+function validationProblem (error: FastifyError): Problem {
+  const where = error.validationContext ?? 'request'
+  const errors = (error.validation ?? []).map((v) => {
+    const missing = (v.params as { missingProperty?: string }).missingProperty
+    const extra = (v.params as { additionalProperty?: string }).additionalProperty
+    const path = v.instancePath + (missing ? `/${missing}` : extra ? `/${extra}` : '')
+    return { path: path || '/', message: extra ? 'is not an accepted property' : v.message ?? 'is invalid' }
+  })
+  const first = errors[0]
+  const detail = first ? `${where}${first.path === '/' ? '' : first.path} ${first.message}` : `Invalid ${where}`
+  return problem(400, 'VALIDATION_FAILED', detail, errors)
+}
+
+/** The problem for any thrown error; `internal` is true when the cause is ours, not the client's. */
+export function toProblem (error: FastifyError | AppError | Error): { body: Problem, headers: Record<string, string>, internal: boolean } {
+  if (error instanceof AppError) {
+    return { body: problem(error.statusCode, error.code, error.message), headers: error.headers, internal: false }
+  }
+  const fe = error as FastifyError
+  if (fe.validation) return { body: validationProblem(fe), headers: {}, internal: false }
+  const known = fe.code ? fastifyCodes[fe.code] : undefined
+  if (known) return { body: problem(...known), headers: {}, internal: false }
+  const status = fe.statusCode ?? 500
+  if (status >= 400 && status < 500) {
+    return { body: problem(status, 'BAD_REQUEST', STATUS_CODES[status] ?? 'Bad request'), headers: {}, internal: false }
+  }
+  return { body: problem(500, 'INTERNAL_ERROR', 'An unexpected error occurred'), headers: {}, internal: true }
+}

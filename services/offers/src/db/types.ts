@@ -1,0 +1,14 @@
+// The offers schema as Kysely sees it.
+import type { ColumnType, Generated } from 'kysely'
+
+export interface OffersTable {
+  id: Generated<number>
+  user_id: number
+  title: string
+  text: string
+  created_at: ColumnType<Date, Date | string | undefined, never>
+}
+
+export interface DB {
+  'offers.offers': OffersTable
+}

@@ -1,0 +1,53 @@
+// The Users service's configuration: environment variables, their defaults per APP_SETTINGS, and what buildApp gets.
+import path from 'node:path'
+import { Type, type Static } from 'typebox'
+import { commonConfig, commonDefaults, loadConfig, type AppSettings, type PublicJwk } from '@app/service-kit'
+
+export const UsersSettings = Type.Object({
+  ...commonConfig,
+  JWT_PRIVATE_KEY_FILE: Type.String({ minLength: 1 }),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400 }),
+  REFRESH_TOKEN_TTL_DAYS: Type.Integer({ minimum: 1, maximum: 365 }),
+  BCRYPT_COST: Type.Integer({ minimum: 4, maximum: 15 }),
+  LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1 }),
+  LOGIN_FAILURE_WINDOW_SECONDS: Type.Integer({ minimum: 1 }),
+  LOGIN_MAX_PER_IP_PER_MINUTE: Type.Integer({ minimum: 1 }),
+  RATE_LIMIT_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  OFFERS_URL: Type.String({ pattern: '^https://' }),
+  OFFERS_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60_000 }),
+  TLS_CA_FILE: Type.String({ minLength: 1 })
+})
+export type UsersSettings = Static<typeof UsersSettings> & { APP_SETTINGS: AppSettings }
+
+function defaults () {
+  const common = commonDefaults('users', 3001)
+  const jwtKey = path.join(path.dirname(String(common.development.JWT_PUBLIC_KEYS_FILE)), 'signing.key')
+  const ca = path.join(path.dirname(String(common.development.TLS_CERT_FILE)), 'ca.crt')
+  const shared = {
+    ACCESS_TOKEN_TTL_SECONDS: 900,
+    REFRESH_TOKEN_TTL_DAYS: 30,
+    LOGIN_MAX_FAILURES: 5,
+    LOGIN_FAILURE_WINDOW_SECONDS: 900,
+    LOGIN_MAX_PER_IP_PER_MINUTE: 100,
+    OFFERS_TIMEOUT_MS: 2000
+  }
+  return {
+    development: { ...common.development, ...shared, BCRYPT_COST: 10, JWT_PRIVATE_KEY_FILE: jwtKey, TLS_CA_FILE: ca, OFFERS_URL: 'https://localhost:3002' },
+    testing: { ...common.testing, ...shared, BCRYPT_COST: 4, JWT_PRIVATE_KEY_FILE: jwtKey, TLS_CA_FILE: ca, OFFERS_URL: 'https://localhost:3002' },
+    production: { ...common.production, ...shared, BCRYPT_COST: 12 }
+  }
+}
+
+export function loadUsersSettings (env: Record<string, string | undefined>): UsersSettings {
+  return loadConfig(UsersSettings, defaults(), env)
+}
+
+/** Settings plus the material server.ts reads from files. */
+export interface UsersConfig extends UsersSettings {
+  tls?: { key: string, cert: string }
+  /** PEM of the CA that signed the Offers service's certificate */
+  offersCa: string
+  /** PEM (PKCS#8) of the Ed25519 signing key */
+  signingKey: string
+  publicKeys: PublicJwk[]
+}

@@ -1,0 +1,29 @@
+// The users schema as Kysely sees it: schema-qualified tables.
+import type { ColumnType, Generated } from 'kysely'
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+
+export interface UsersTable {
+  id: Generated<number>
+  username: string
+  email: string
+  password_hash: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface RefreshTokensTable {
+  id: Generated<number>
+  user_id: number
+  family_id: string
+  token_hash: Buffer
+  expires_at: Date
+  used_at: Date | null
+  revoked_at: Date | null
+  created_at: Timestamp
+}
+
+export interface DB {
+  'users.users': UsersTable
+  'users.refresh_tokens': RefreshTokensTable
+}

@@ -88,7 +88,7 @@ export async function runningPid (dataDir: string): Promise<number | undefined> 
 
 /** Starts the server in the background (it outlives this process) and waits until it accepts connections. */
 export async function startCluster (opts: ClusterOptions): Promise<void> {
-  const settings = Object.entries({ listen_addresses: '127.0.0.1', ...opts.settings })
+  const settings = Object.entries({ listen_addresses: '127.0.0.1', unix_socket_directories: `'${opts.dataDir}'`, ...opts.settings })
     .map(([k, v]) => `-c ${k}=${v}`).join(' ')
   await run(binaries().pg_ctl, [
     'start', '-w', '-t', '60', '-D', opts.dataDir, '-l', path.join(opts.dataDir, 'server.log'),

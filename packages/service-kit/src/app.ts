@@ -32,6 +32,8 @@ export async function createServiceApp (opts: ServiceAppOptions): Promise<App> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 }
   }) as unknown as App
   app.setValidatorCompiler(validatorCompiler())
+  // Bodies are JSON only: anything else is 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain')
   await app.register(requestIdPlugin)
   await app.register(problemPlugin)
   await app.register(docsPlugin, opts.docs)

@@ -1,0 +1,5 @@
+// Test helpers: a real PostgreSQL database per test file, keys, forged tokens, TLS material.
+export { createTestDatabase, type TestDatabase } from './database.ts'
+export { makeTestKeys, signToken, claims, forge, type TestKeys } from './keys.ts'
+export { testTls, foreignCa } from './tls.ts'
+export { readState, TEMPLATE_DB } from './state.ts'

@@ -1,0 +1,81 @@
+// Starts the PostgreSQL the tests use: TEST_POSTGRES = auto | embedded | container | url.
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { initCluster, portFree, startCluster, stopCluster } from '@app/devstack'
+import type { TestState } from './state.ts'
+
+const run = promisify(execFile)
+
+/** Durability is worthless in tests; speed is not. */
+const testSettings = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300', shared_buffers: '128MB' }
+
+type Started = Pick<TestState, 'kind' | 'adminUrl' | 'handle'>
+
+async function freePort (): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 30_000)
+    if (await portFree(port, '127.0.0.1')) return port
+  }
+  throw new Error('no free port for the test PostgreSQL')
+}
+
+async function embedded (): Promise<Started> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'test-pg-'))
+  const dataDir = path.join(dir, 'data')
+  const password = 'postgres-test'
+  const port = await freePort()
+  await initCluster({ dataDir, port, password })
+  await startCluster({ dataDir, port, password, settings: testSettings })
+  return { kind: 'embedded', adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, handle: dir }
+}
+
+async function container (): Promise<Started> {
+  // The container must outlive the --before process that starts it; --after removes it.
+  process.env.TESTCONTAINERS_RYUK_DISABLED = 'true'
+  const { PostgreSqlContainer } = await import('@testcontainers/postgresql')
+  const pg = await new PostgreSqlContainer('postgres:17-alpine')
+    .withCommand(['postgres', ...Object.entries(testSettings).flatMap(([k, v]) => ['-c', `${k}=${v}`])])
+    .start()
+  const url = new URL(pg.getConnectionUri())
+  url.pathname = '/postgres'
+  return { kind: 'container', adminUrl: url.toString(), handle: pg.getId() }
+}
+
+function dockerLikely (): boolean {
+  return Boolean(process.env.DOCKER_HOST) || existsSync('/var/run/docker.sock')
+}
+
+export async function startTestPostgres (mode = process.env.TEST_POSTGRES ?? 'auto'): Promise<Started> {
+  switch (mode) {
+    case 'url': {
+      const url = process.env.TEST_DATABASE_URL
+      if (!url) throw new Error('TEST_POSTGRES=url needs TEST_DATABASE_URL (an admin URL)')
+      return { kind: 'url', adminUrl: url }
+    }
+    case 'container': return container()
+    case 'embedded': return embedded()
+    case 'auto':
+      if (dockerLikely()) {
+        try {
+          return await container()
+        } catch (err) {
+          process.stderr.write(`test postgres: no container (${(err as Error).message.split('\n')[0]}); using embedded\n`)
+        }
+      }
+      return embedded()
+    default: throw new Error(`TEST_POSTGRES must be auto, embedded, container or url (got "${mode}")`)
+  }
+}
+
+export async function stopTestPostgres (state: Pick<TestState, 'kind' | 'handle'>): Promise<void> {
+  if (state.kind === 'embedded' && state.handle) {
+    await stopCluster(path.join(state.handle, 'data'))
+    await rm(state.handle, { recursive: true, force: true })
+  } else if (state.kind === 'container' && state.handle) {
+    await run('docker', ['rm', '-f', '-v', state.handle]).catch(() => undefined)
+  }
+}

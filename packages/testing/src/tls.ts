@@ -1,0 +1,19 @@
+// The run's local CA and service certificates (made by the --before script), and an unrelated CA to be refused by.
+import { readFileSync } from 'node:fs'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { caFiles, certFiles, ensureCertificates } from '@app/devstack'
+import { certsDir } from './state.ts'
+
+export function testTls (service: 'users' | 'offers') {
+  const files = certFiles(certsDir, service)
+  return { cert: readFileSync(files.cert, 'utf8'), key: readFileSync(files.key, 'utf8'), ca: readFileSync(caFiles(certsDir).cert, 'utf8') }
+}
+
+/** A CA that signed nothing of ours: a client trusting only it must refuse our servers. */
+export async function foreignCa (): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'foreign-ca-'))
+  await ensureCertificates(dir, [])
+  return readFileSync(caFiles(dir).cert, 'utf8')
+}

@@ -2,4 +2,5 @@
 export { createTestDatabase, type TestDatabase } from './database.ts'
 export { makeTestKeys, signToken, claims, forge, type TestKeys } from './keys.ts'
 export { testTls, foreignCa } from './tls.ts'
+export { enforceConformance, type ConformanceFailure } from './conformance.ts'
 export { readState, TEMPLATE_DB } from './state.ts'

@@ -4,4 +4,6 @@ export { makeTestKeys, signToken, claims, forge, type TestKeys, type ClaimOption
 export { testTls, foreignCa } from './tls.ts'
 export { httpsRequest, type HttpsOptions, type HttpsResponse } from './https.ts'
 export { enforceConformance, type ConformanceFailure } from './conformance.ts'
+export { validateOpenApi } from './openapi.ts'
+export { hasChromium, launchChromium, chromiumPath } from './browser.ts'
 export { readState, TEMPLATE_DB } from './state.ts'

@@ -1,6 +1,6 @@
 // The OpenAPI document: every Users route of the contract, described, with a response per status and bearerAuth where needed.
 import t from 'tap'
-import { chromiumPath, docsPageOperations, hasChromium, validateOpenApi } from '@app/testing'
+import { validateOpenApi } from '@app/testing'
 import { setup } from './helpers/app.ts'
 
 const { app } = await setup(t)
@@ -36,10 +36,4 @@ t.test('each route is documented with all its statuses', async (t) => {
   t.ok(doc.paths['/user/auth/'].post.responses['429'].content['application/problem+json'], 'errors are problem+json')
 })
 
-t.test('the docs page shows every route in a browser, with no outside calls', { skip: hasChromium() ? false : `no Chromium at ${chromiumPath}` }, async (t) => {
-  // the page is under test here, not TLS: this app was built without a certificate
-  const { paths, outside } = await docsPageOperations(await app.listen({ host: '127.0.0.1', port: 0 }))
-  const documented = ['/health', '/ready', ...new Set(routes.map(([, path]) => path))]
-  t.same([...new Set(paths)].sort(), documented.sort())
-  t.same(outside, [])
-})
+// The docs pages in a real browser, over HTTPS, are proved in test/docs-browser.test.ts.

@@ -1,0 +1,79 @@
+// Both docs pages in headless Chromium over real HTTPS (the browser trusts our CA): every contract route shows, and "Try it out" registers a user.
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import t from 'tap'
+import { portFree, repoRoot } from '@app/devstack'
+import {
+  chromiumPath, createTestDatabase, docsPageOperations, hasCertutil, hasChromium, launchChromium, makeTestKeys,
+  startServiceProcess, testTlsFiles, writeKeyFiles
+} from '@app/testing'
+
+const contractPaths = {
+  users: ['/user/registry/', '/user/auth/', '/user/auth/refresh/', '/user/auth/logout/', '/user/{user_id}/', '/users/', '/.well-known/jwks.json'],
+  offers: ['/offer/create/', '/offer/']
+}
+const artifacts = path.join(repoRoot, 'test-artifacts')
+
+const missing = !hasChromium() ? `no Chromium at ${chromiumPath}` : !hasCertutil() ? 'no certutil (Debian: libnss3-tools) to trust the test CA' : false
+if (missing) {
+  t.test('the docs pages in a browser', { skip: missing }, async () => {})
+} else {
+  await run()
+}
+
+async function freePort (): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 30_000)
+    if (await portFree(port, '127.0.0.1')) return port
+  }
+}
+
+async function run () {
+  const db = await createTestDatabase(t)
+  const files = await writeKeyFiles(makeTestKeys())
+  // Fixed ports, so that the documents' `servers` are the very origins the pages are served from.
+  const ports = { users: await freePort(), offers: await freePort() }
+  const base = (service: 'users' | 'offers') => `https://localhost:${ports[service]}`
+  const offers = await startServiceProcess(t, 'offers', {
+    PORT: String(ports.offers), PUBLIC_URL: base('offers'), DATABASE_URL: db.offersUrl, JWT_PUBLIC_KEYS_FILE: files.jwksFile
+  })
+  await startServiceProcess(t, 'users', {
+    PORT: String(ports.users),
+    PUBLIC_URL: base('users'),
+    DATABASE_URL: db.usersUrl,
+    JWT_PRIVATE_KEY_FILE: files.privateKeyFile,
+    JWT_PUBLIC_KEYS_FILE: files.jwksFile,
+    OFFERS_URL: offers.url
+  })
+  const browser = await launchChromium({ trustCaFile: testTlsFiles('users').ca })
+  t.teardown(() => browser.close())
+  await mkdir(artifacts, { recursive: true })
+
+  for (const service of ['users', 'offers'] as const) {
+    t.test(`the ${service} docs page lists every contract route, with no outside calls`, async (t) => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } })
+      const { paths, outside } = await docsPageOperations(page, base(service))
+      for (const route of contractPaths[service]) t.ok(paths.includes(route), `${route} is on the page`)
+      t.same(outside, [], 'assets come from the service itself')
+      await page.screenshot({ path: path.join(artifacts, `${service}-docs.png`), fullPage: true })
+      await page.close()
+    })
+  }
+
+  t.test('"Try it out" on the registration route answers 201', async (t) => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } })
+    await docsPageOperations(page, base('users'))
+    const operation = page.locator('.opblock-post').filter({ has: page.locator('.opblock-summary-path[data-path="/user/registry/"]') })
+    await operation.locator('.opblock-summary').first().click()
+    await operation.locator('.try-out__btn').click()
+    const username = `docs_${Date.now().toString(36)}`
+    await operation.locator('textarea.body-param__text').fill(JSON.stringify({ username, password: 'tried it out in a browser', email: `${username}@example.com` }))
+    await operation.locator('.execute').click()
+    const status = operation.locator('.live-responses-table .response .response-col_status').first()
+    await status.waitFor({ timeout: 20_000 })
+    t.equal((await status.innerText()).trim(), '201')
+    t.match(await operation.locator('.live-responses-table .microlight').first().innerText(), username)
+    await page.screenshot({ path: path.join(artifacts, 'users-try-it-out.png'), fullPage: true })
+    await page.close()
+  })
+}

@@ -85,7 +85,7 @@ t.test('an Offers that accepts and never answers: 503 within the budget', async 
   await once(silent, 'listening')
   t.teardown(() => { silent.closeAllConnections(); silent.close() })
   const url = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`
-  const { app } = await buildTestApp(t, { db, keys, env: { OFFERS_URL: url, OFFERS_TIMEOUT_MS: '300' }, realOffers: true })
+  const { app } = await buildTestApp(t, { db, keys, env: { OFFERS_URL: url, OFFERS_TIMEOUT_MS: '300' } })
   const { user, auth } = await session(app)
   const started = Date.now()
   const res = await app.inject({ method: 'GET', url: `/user/${user.id}/`, headers: auth })
@@ -94,7 +94,7 @@ t.test('an Offers that accepts and never answers: 503 within the budget', async 
 })
 
 t.test('the Users → Offers hop trusting another CA is refused: 503', async (t) => {
-  const { app } = await buildTestApp(t, { db, keys, env: { OFFERS_URL: offers.url }, config: { offersCa: await foreignCa() }, realOffers: true })
+  const { app } = await buildTestApp(t, { db, keys, env: { OFFERS_URL: offers.url }, config: { offersCa: await foreignCa() } })
   const other = await register(app)
   const { auth } = await session(app)
   const res = await app.inject({ method: 'GET', url: `/user/${other.id}/`, headers: auth })

@@ -50,7 +50,9 @@ t.test('every forgery and every stale token: 401 on every protected route', asyn
       t.equal(res.statusCode, 401, `${route.method} ${route.url}: ${JSON.stringify(headers)}`)
     }
   }
-  t.equal((await app.inject({ method: 'GET', url: `/user/${user.id}/`, headers: bearer(signToken(keys, good)) })).statusCode, 200, 'the user is still there')
+  // the PATCH was never applied and the DELETE never happened: the user is listed under their own name
+  const page = await app.inject({ method: 'GET', url: '/users/?page_size=100', headers: bearer(signToken(keys, good)) })
+  t.match(page.json().items, [{ id: user.id, username: user.username }], 'the user is still there, unchanged')
 })
 
 t.test('GET /.well-known/jwks.json: the public keys, never a private part', async (t) => {

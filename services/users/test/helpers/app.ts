@@ -2,11 +2,9 @@
 import { createTestDatabase, enforceConformance, makeTestKeys, testTls, type ConformanceFailure, type TestDatabase, type TestKeys } from '@app/testing'
 import { createDb, parseJwks, type App } from '@app/service-kit'
 import type { Generated, Kysely } from 'kysely'
-import type { OffersClient } from '@app/offers-client'
 import { buildApp } from '../../src/app.ts'
 import { loadUsersSettings, type UsersConfig } from '../../src/config.ts'
 import type { DB } from '../../src/db/types.ts'
-import { stubOffers } from './offers-stub.ts'
 
 export interface Tap { teardown: (fn: () => unknown) => void }
 
@@ -28,16 +26,13 @@ export interface BuildOptions {
   db: TestDatabase
   keys?: TestKeys
   env?: Record<string, string>
-  /** the Offers client; a stub that answers [] unless given */
-  offers?: OffersClient
-  /** the client the config describes (OFFERS_URL, offersCa, OFFERS_TIMEOUT_MS) instead of a stub */
-  realOffers?: boolean
   config?: Partial<UsersConfig>
 }
 
 export async function buildTestApp (t: Tap, opts: BuildOptions): Promise<TestApp> {
   const config = { ...testConfig(opts.db, opts.keys ?? makeTestKeys(), opts.env), ...opts.config }
-  const app = await buildApp(config, opts.realOffers ? {} : { offers: opts.offers ?? stubOffers().client })
+  // the real Offers client from the config (OFFERS_URL, offersCa, OFFERS_TIMEOUT_MS)
+  const app = await buildApp(config)
   const failures = enforceConformance(app)
   t.teardown(() => app.close())
   return { app, failures, config }

@@ -11,10 +11,16 @@ export const Offer = Type.Object({
 }, { title: 'Offer' })
 export type Offer = Static<typeof Offer>
 
+/**
+ * Not only white space, and no NUL character (PostgreSQL text cannot hold one: it would be a 500).
+ * Written so that matching stays linear in the length: no nested or overlapping repetition.
+ */
+const NOT_BLANK_NO_NUL = '^\\s*[^\\s\\u0000][^\\u0000]*$'
+
 export const CreateOfferBody = Type.Object({
   user_id: Id,
-  title: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: '1–200 characters, not only spaces' }),
-  text: Type.String({ minLength: 1, maxLength: 10_000, pattern: '\\S', description: '1–10 000 characters, not only spaces' })
+  title: Type.String({ minLength: 1, maxLength: 200, pattern: NOT_BLANK_NO_NUL, description: '1–200 characters, not only spaces, no NUL' }),
+  text: Type.String({ minLength: 1, maxLength: 10_000, pattern: NOT_BLANK_NO_NUL, description: '1–10 000 characters, not only spaces, no NUL' })
 }, { additionalProperties: false })
 export type CreateOfferBody = Static<typeof CreateOfferBody>
 

@@ -3,6 +3,8 @@ import { sql } from 'kysely'
 import { authPlugin, createDb, createServiceApp, type App } from '@app/service-kit'
 import type { OffersConfig } from './config.ts'
 import type { DB } from './db/types.ts'
+import { offerRoutes } from './routes/offers.ts'
+import { offersService } from './services/offers.ts'
 
 export const version = '1.0.0'
 
@@ -22,5 +24,6 @@ export async function buildApp (config: OffersConfig): Promise<App> {
   })
   app.addHook('onClose', async () => { await db.destroy() })
   await app.register(authPlugin, { publicKeys: config.publicKeys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE })
+  await app.register(offerRoutes, { offers: offersService(db) })
   return app
 }

@@ -18,12 +18,19 @@ export interface RefreshTokensTable {
   family_id: string
   token_hash: Buffer
   expires_at: Date
-  used_at: Date | null
-  revoked_at: Date | null
+  used_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   created_at: Timestamp
+}
+
+/** Maintained by triggers on users.users only; the sum of `n` over all shards is the exact user count. */
+export interface UserCountShardsTable {
+  shard: number
+  n: number
 }
 
 export interface DB {
   'users.users': UsersTable
   'users.refresh_tokens': RefreshTokensTable
+  'users.user_count_shards': UserCountShardsTable
 }

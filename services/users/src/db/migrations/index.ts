@@ -1,7 +1,9 @@
 // The users schema's migrations, in order. Never edit a released one: add a new file.
 import type { Migration } from 'kysely'
 import * as users from './20261122_01_users.ts'
+import * as userCount from './20261123_01_user_count.ts'
 
 export const migrations: Record<string, Migration> = {
-  '20261122_01_users': users
+  '20261122_01_users': users,
+  '20261123_01_user_count': userCount
 }

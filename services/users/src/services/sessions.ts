@@ -1,0 +1,90 @@
+// Login, refresh and logout: a session is a family of single-use refresh tokens; reuse revokes the family.
+import { randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { TokenPair } from '@app/contracts'
+import type { DB } from '../db/types.ts'
+import { findCredentialsByUsername } from '../repositories/users.ts'
+import { consumeRefreshToken, findRefreshToken, insertRefreshToken, revokeTokens } from '../repositories/refresh-tokens.ts'
+import { errors } from './errors.ts'
+import type { LoginLimiter } from './login-limiter.ts'
+import type { Passwords } from './passwords.ts'
+import { hashRefreshToken, newRefreshToken, type AccessTokens } from './tokens.ts'
+
+export interface SessionsDeps {
+  db: Kysely<DB>
+  passwords: Passwords
+  accessTokens: AccessTokens
+  limiter: LoginLimiter
+  refreshTtlDays: number
+}
+
+export interface Sessions {
+  login: (username: string, password: string) => Promise<TokenPair>
+  refresh: (refreshToken: string) => Promise<TokenPair>
+  logout: (refreshToken: string) => Promise<void>
+}
+
+const DAY_MS = 86_400_000
+
+export function createSessions ({ db, passwords, accessTokens, limiter, refreshTtlDays }: SessionsDeps): Sessions {
+  /** A new refresh token in `familyId`, written with `trx`, and the access token that goes with it. */
+  async function issue (trx: Kysely<DB>, userId: number, familyId: string): Promise<TokenPair> {
+    const refresh = newRefreshToken()
+    await insertRefreshToken(trx, {
+      user_id: userId,
+      family_id: familyId,
+      token_hash: refresh.hash,
+      expires_at: new Date(Date.now() + refreshTtlDays * DAY_MS)
+    })
+    return {
+      user_id: userId,
+      access_token: accessTokens.sign(userId),
+      refresh_token: refresh.token,
+      token_type: 'Bearer',
+      expires_in: accessTokens.ttlSeconds
+    }
+  }
+
+  /**
+   * Consumes a live token in `trx` and returns its session. A known but used token is a replay:
+   * its whole family is revoked. Anything else (unknown, expired, revoked) simply fails.
+   */
+  async function consume (trx: Kysely<DB>, refreshToken: string) {
+    const hash = hashRefreshToken(refreshToken)
+    const consumed = await consumeRefreshToken(trx, hash)
+    if (consumed) return consumed
+    const known = await findRefreshToken(trx, hash)
+    if (known?.used_at) await revokeTokens(trx, { family_id: known.family_id })
+    return undefined
+  }
+
+  return {
+    async login (username, password) {
+      const userId = await limiter.guard(username.toLowerCase(), async () => {
+        const found = await findCredentialsByUsername(db, username)
+        return await passwords.verify(password, found?.password_hash) ? found?.id : undefined
+      })
+      if (userId === undefined) throw errors.invalidCredentials()
+      return issue(db, userId, randomUUID())
+    },
+
+    async refresh (refreshToken) {
+      // the replay's revocation must commit even though the answer is 401, so the error is thrown after
+      const pair = await db.transaction().execute(async (trx) => {
+        const session = await consume(trx, refreshToken)
+        return session && await issue(trx, session.user_id, session.family_id)
+      })
+      if (!pair) throw errors.invalidRefreshToken()
+      return pair
+    },
+
+    async logout (refreshToken) {
+      const ended = await db.transaction().execute(async (trx) => {
+        const session = await consume(trx, refreshToken)
+        if (session) await revokeTokens(trx, { family_id: session.family_id })
+        return session !== undefined
+      })
+      if (!ended) throw errors.invalidRefreshToken()
+    }
+  }
+}

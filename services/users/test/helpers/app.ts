@@ -1,0 +1,58 @@
+// Builds the Users app for a test file: the file's own database, test keys, bcrypt cost 4, conformance enforced.
+import { createTestDatabase, enforceConformance, makeTestKeys, testTls, type ConformanceFailure, type TestDatabase, type TestKeys } from '@app/testing'
+import { createDb, parseJwks, type App } from '@app/service-kit'
+import type { Generated, Kysely } from 'kysely'
+import type { OffersClient } from '@app/offers-client'
+import { buildApp } from '../../src/app.ts'
+import { loadUsersSettings, type UsersConfig } from '../../src/config.ts'
+import type { DB } from '../../src/db/types.ts'
+import { stubOffers } from './offers-stub.ts'
+
+export interface Tap { teardown: (fn: () => unknown) => void }
+
+export interface TestApp { app: App, failures: ConformanceFailure[], config: UsersConfig }
+
+/** Generous limits unless a test sets them: most files log in a lot from one address. */
+export function testConfig (db: TestDatabase, keys: TestKeys, env: Record<string, string> = {}): UsersConfig {
+  const settings = loadUsersSettings({
+    APP_SETTINGS: 'testing',
+    DATABASE_URL: db.usersUrl,
+    LOGIN_MAX_PER_IP_PER_MINUTE: '100000',
+    LOGIN_MAX_FAILURES: '100000',
+    ...env
+  })
+  return { ...settings, offersCa: testTls('offers').ca, signingKey: keys.signingKey, publicKeys: parseJwks(JSON.stringify({ keys: keys.publicKeys })) }
+}
+
+export interface BuildOptions {
+  db: TestDatabase
+  keys?: TestKeys
+  env?: Record<string, string>
+  /** the Offers client; a stub that answers [] unless given */
+  offers?: OffersClient
+  config?: Partial<UsersConfig>
+}
+
+export async function buildTestApp (t: Tap, opts: BuildOptions): Promise<TestApp> {
+  const config = { ...testConfig(opts.db, opts.keys ?? makeTestKeys(), opts.env), ...opts.config }
+  const app = await buildApp(config, { offers: opts.offers ?? stubOffers().client })
+  const failures = enforceConformance(app)
+  t.teardown(() => app.close())
+  return { app, failures, config }
+}
+
+/** One database and one app for a whole test file. */
+export async function setup (t: Tap, opts: Omit<BuildOptions, 'db'> = {}): Promise<TestApp & { db: TestDatabase, keys: TestKeys }> {
+  const db = await createTestDatabase(t)
+  const keys = opts.keys ?? makeTestKeys()
+  return { ...await buildTestApp(t, { ...opts, db, keys }), db, keys }
+}
+
+/** A superuser handle on the file's database, for setting up and checking rows behind the API's back. */
+export function adminDb (t: Tap, db: TestDatabase): Kysely<DB & { 'offers.offers': OffersRow }> {
+  const handle = createDb<DB & { 'offers.offers': OffersRow }>({ url: db.adminUrl, max: 2 })
+  t.teardown(() => handle.destroy())
+  return handle
+}
+
+interface OffersRow { id: Generated<number>, user_id: number, title: string, text: string }

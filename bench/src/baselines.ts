@@ -4,36 +4,56 @@ import { fileURLToPath } from 'node:url'
 import bcrypt from 'bcrypt'
 import { certFiles } from '@app/devstack'
 import type { Cleanup } from './cleanup.ts'
+import { cpuMeter } from './cpu.ts'
 import { runLoad, type LoadResult } from './load.ts'
+import { begin } from './log.ts'
+import { perRequest, type ScenarioResult } from './measure.ts'
 import { freePort } from './net.ts'
-import { samplePeakRss } from './proc-stats.ts'
+import { samplePeakRss, waitQuiet } from './proc-stats.ts'
 import { startProcess, type StackFiles } from './services.ts'
 
 const bareServer = fileURLToPath(new URL('./bare-server.ts', import.meta.url))
 
-export interface Measured extends LoadResult { rss_mb: Record<string, number> }
+export type Measured = LoadResult & Pick<ScenarioResult, 'cpu_ms_per_req' | 'other_cpu_cores'> & { rss_mb: Record<string, number> }
 
 /** The bare server lives only for its own run. */
 export async function bareBaseline (cleanup: Cleanup, files: StackFiles, ca: string, load: { connections: number, warmupSeconds: number, seconds: number }): Promise<Measured> {
+  const done = begin(`${'baseline_bare'.padEnd(26)} ${'GET / (bare Fastify)'.padEnd(38)} ${load.seconds} s`)
   const port = await freePort()
   const tls = certFiles(files.certsDir, 'bare')
   const proc = await startProcess(cleanup, 'bare', bareServer, { NODE_ENV: 'production', PORT: String(port), TLS_CERT_FILE: tls.cert, TLS_KEY_FILE: tls.key }, files)
   try {
     const spec = { origin: proc.origin, next: () => ({ method: 'GET' as const, path: '/' }), connections: load.connections }
     await runLoad({ ...spec, seconds: load.warmupSeconds }, ca)
+    await waitQuiet([proc.pid])
     const stopRss = samplePeakRss({ bare: proc.pid })
+    const stopCpu = cpuMeter({ bare: () => [proc.pid], autocannon: () => [process.pid] })
     const result = await runLoad({ ...spec, seconds: load.seconds }, ca)
-    return { ...result, rss_mb: stopRss() }
+    done(`${result.rps.toFixed(1)} req/s, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, ${result.non2xx} non-2xx, ${result.errors} errors`)
+    return { ...result, ...perRequest(stopCpu(), result.requests), rss_mb: stopRss() }
   } finally {
     await proc.stop()
   }
 }
 
-export interface BcryptCeiling { hashesPerSecond: number, parallel: number, hashes: number, p50_ms: number, p99_ms: number, max_ms: number }
+export interface BcryptCeiling {
+  hashesPerSecond: number
+  parallel: number
+  hashes: number
+  p50_ms: number
+  p99_ms: number
+  max_ms: number
+  other_cpu_cores: number
+}
 
-/** N = cores parallel async hashes (libuv's pool has 4 threads, enough for 2 cores), for `seconds`. */
+/**
+ * N = cores parallel async hashes (libuv's pool has 4 threads, enough for 2 cores), for `seconds`. Taken
+ * right before the auth scenario, so that both see the same machine.
+ */
 export async function bcryptCeiling (cost: number, seconds: number, parallel = availableParallelism()): Promise<BcryptCeiling> {
+  const done = begin(`${'baseline_bcrypt'.padEnd(26)} ${`bcrypt.hash cost ${cost} × ${parallel} at a time`.padEnd(38)} ${seconds} s`)
   await bcrypt.hash('warm-up', cost)
+  const stopCpu = cpuMeter({ bcrypt: () => [process.pid] })
   const durations: number[] = []
   const deadline = performance.now() + seconds * 1000
   const started = performance.now()
@@ -45,7 +65,10 @@ export async function bcryptCeiling (cost: number, seconds: number, parallel = a
     }
   }))
   const elapsed = (performance.now() - started) / 1000
+  const otherCores = Math.round(stopCpu().otherCores * 100) / 100
   durations.sort((a, b) => a - b)
   const at = (q: number) => Math.round(durations[Math.min(durations.length - 1, Math.floor(q * durations.length))]! * 10) / 10
-  return { hashesPerSecond: durations.length / elapsed, parallel, hashes: durations.length, p50_ms: at(0.5), p99_ms: at(0.99), max_ms: at(1) }
+  const hashesPerSecond = durations.length / elapsed
+  done(`${hashesPerSecond.toFixed(2)} hashes/s (${durations.length} hashes), p50 ${at(0.5)} ms`)
+  return { hashesPerSecond, parallel, hashes: durations.length, p50_ms: at(0.5), p99_ms: at(0.99), max_ms: at(1), other_cpu_cores: otherCores }
 }

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { sql } from 'kysely'
-import { adminDb, initCluster, prepareDatabase, startCluster, stopCluster } from '@app/devstack'
+import { adminDb, initCluster, prepareDatabase, runningPid, startCluster, stopCluster } from '@app/devstack'
 import type { Cleanup } from './cleanup.ts'
 import { freePort } from './net.ts'
 
@@ -11,6 +11,8 @@ export interface BenchDatabase {
   adminUrl: string
   /** each service's own role */
   urls: { users: string, offers: string }
+  /** the embedded server's postmaster, whose children's CPU time the report counts */
+  postmasterPid?: number
 }
 
 /** Production-like: durable commits (fsync on); only memory and WAL sizes raised for the 1 M row seed. */
@@ -22,8 +24,7 @@ function inDatabase (url: string, database: string): string {
   return u.toString()
 }
 
-async function embedded (cleanup: Cleanup, workDir: string): Promise<string> {
-  const dataDir = path.join(workDir, 'pg')
+async function embedded (cleanup: Cleanup, dataDir: string): Promise<string> {
   const password = randomBytes(18).toString('base64url')
   const port = await freePort()
   await initCluster({ dataDir, port, password })
@@ -39,7 +40,8 @@ function rolePasswords (env: NodeJS.ProcessEnv) {
 }
 
 export async function startDatabase (cleanup: Cleanup, workDir: string, externalUrl?: string): Promise<BenchDatabase> {
-  const serverUrl = externalUrl ?? await embedded(cleanup, workDir)
+  const dataDir = path.join(workDir, 'pg')
+  const serverUrl = externalUrl ?? await embedded(cleanup, dataDir)
   const database = externalUrl ? `bench_${randomBytes(4).toString('hex')}` : 'bench'
   if (externalUrl) {
     cleanup.defer(`database ${database}`, async () => {
@@ -52,5 +54,6 @@ export async function startDatabase (cleanup: Cleanup, workDir: string, external
     })
   }
   const urls = await prepareDatabase(serverUrl, database, rolePasswords(process.env))
-  return { adminUrl: inDatabase(serverUrl, database), urls }
+  const postmasterPid = externalUrl ? undefined : await runningPid(dataDir)
+  return { adminUrl: inDatabase(serverUrl, database), urls, ...(postmasterPid ? { postmasterPid } : {}) }
 }

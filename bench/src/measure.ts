@@ -1,10 +1,11 @@
 // Measures one scenario: a pre-flight call that must answer as the contract says, a warm-up, then the recorded run.
+import { cpuMeter, type CpuUse } from './cpu.ts'
 import type { BenchOptions } from './options.ts'
 import type { Http } from './http.ts'
 import { runLoad, type LoadResult } from './load.ts'
 import { begin } from './log.ts'
 import { loopDelay } from './loop-delay.ts'
-import { samplePeakRss } from './proc-stats.ts'
+import { samplePeakRss, waitQuiet } from './proc-stats.ts'
 import type { Scenario } from './scenarios.ts'
 import type { Services } from './services.ts'
 
@@ -16,11 +17,31 @@ export interface ScenarioResult extends Partial<LoadResult> {
   loop_delay_p99_ms?: Record<string, number>
   ratio?: number
   ratio_of?: string
+  /** CPU milliseconds per request of each process group: where the machine's time goes */
+  cpu_ms_per_req?: Record<string, number>
+  /** cores' worth of CPU used by processes outside the benchmark during the run: noise when above ~0.1 */
+  other_cpu_cores?: number
   /** why the scenario could not be measured */
   skipped?: string
 }
 
-export interface MeasureContext { services: Services, http: Http, ca: string, options: BenchOptions }
+export interface MeasureContext {
+  services: Services
+  http: Http
+  ca: string
+  options: BenchOptions
+  /** the processes whose CPU time is counted, by group; re-listed at each end of a run */
+  cpuGroups: Record<string, () => number[]>
+}
+
+/** CPU use as milliseconds per request, two decimals. */
+export function perRequest (use: CpuUse, requests: number): Pick<ScenarioResult, 'cpu_ms_per_req' | 'other_cpu_cores'> {
+  const ms = (s: number) => requests ? Math.round(s / requests * 1e5) / 100 : 0
+  return {
+    cpu_ms_per_req: Object.fromEntries(Object.entries(use.seconds).map(([name, s]) => [name, ms(s)])),
+    other_cpu_cores: Math.round(use.otherCores * 100) / 100
+  }
+}
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 
@@ -47,12 +68,17 @@ export async function measure (scenario: Scenario, ctx: MeasureContext): Promise
     ...(scenario.token ? { token: scenario.token } : {}),
     ...(scenario.timeoutSeconds ? { timeoutSeconds: scenario.timeoutSeconds } : {})
   }
+  const pids = [services.users.pid, services.offers.pid]
   await runLoad({ ...spec, seconds: options.warmupSeconds }, ca)
+  await waitQuiet(pids)
   await Promise.all([loopDelay(services.users), loopDelay(services.offers)])
   const stopRss = samplePeakRss({ users: services.users.pid, offers: services.offers.pid })
+  const stopCpu = cpuMeter(ctx.cpuGroups)
   const result = await runLoad({ ...spec, seconds: options.seconds }, ca)
+  const cpu = perRequest(stopCpu(), result.requests)
   const rss = stopRss()
   const [usersDelay, offersDelay] = await Promise.all([loopDelay(services.users), loopDelay(services.offers)])
+  await waitQuiet(pids)
   done(`${fmt(result.rps, 1)} req/s, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, ${result.non2xx} non-2xx, ${result.errors} errors`)
-  return { route: scenario.route, ...result, rss_mb: rss, loop_delay_p99_ms: { users: usersDelay.p99_ms, offers: offersDelay.p99_ms } }
+  return { route: scenario.route, ...result, rss_mb: rss, loop_delay_p99_ms: { users: usersDelay.p99_ms, offers: offersDelay.p99_ms }, ...cpu }
 }

@@ -17,6 +17,8 @@ export interface Row {
   ratio: number | null
   ratio_of: string | null
   loop_delay_p99_ms?: Record<string, number>
+  cpu_ms_per_req?: Record<string, number>
+  other_cpu_cores?: number
   skipped?: string
 }
 
@@ -56,6 +58,8 @@ function row (r: ScenarioResult, ratio: number | null, ratioOf: string | null): 
     ratio: round(ratio ?? undefined, 3),
     ratio_of: ratioOf,
     ...(r.loop_delay_p99_ms ? { loop_delay_p99_ms: r.loop_delay_p99_ms } : {}),
+    ...(r.cpu_ms_per_req ? { cpu_ms_per_req: r.cpu_ms_per_req } : {}),
+    ...(r.other_cpu_cores !== undefined ? { other_cpu_cores: r.other_cpu_cores } : {}),
     ...(r.skipped ? { skipped: r.skipped } : {})
   }
 }
@@ -65,7 +69,7 @@ const perSecond = (r: ScenarioResult, by: number) => r.rps === undefined ? null 
 function scenarios ({ bare, bcrypt, main, scale }: Inputs): Record<string, Row> {
   const rows: Record<string, Row> = {
     baseline_bare: row({ route: 'GET / (bare Fastify, constant JSON)', ...bare }, null, null),
-    baseline_bcrypt: row({ route: `bcrypt.hash × ${bcrypt.parallel} in parallel`, rps: bcrypt.hashesPerSecond, p50_ms: bcrypt.p50_ms, p99_ms: bcrypt.p99_ms, max_ms: bcrypt.max_ms, non2xx: 0, errors: 0 }, null, null)
+    baseline_bcrypt: row({ route: `bcrypt.hash × ${bcrypt.parallel} in parallel`, rps: bcrypt.hashesPerSecond, p50_ms: bcrypt.p50_ms, p99_ms: bcrypt.p99_ms, max_ms: bcrypt.max_ms, non2xx: 0, errors: 0, other_cpu_cores: bcrypt.other_cpu_cores }, null, null)
   }
   for (const [name, r] of Object.entries(main)) {
     rows[name] = name === 'user_auth'

@@ -5,9 +5,10 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import bcrypt from 'bcrypt'
 import { caFiles, ensureCertificates, ensureJwtKeys } from '@app/devstack'
-import { bareBaseline, bcryptCeiling } from './baselines.ts'
+import { bareBaseline, bcryptCeiling, type BcryptCeiling } from './baselines.ts'
 import { chartSvg } from './chart.ts'
 import { Cleanup } from './cleanup.ts'
+import { otherCores, withChildren } from './cpu.ts'
 import { startDatabase } from './database.ts'
 import { Http } from './http.ts'
 import { begin, log } from './log.ts'
@@ -18,7 +19,7 @@ import { scale } from './scale.ts'
 import { mainScenarios } from './scenarios.ts'
 import { grow, PASSWORD, seedDb, seeded, truncateAll, username } from './seed.ts'
 import { startServices } from './services.ts'
-import { formatTable, formatTargets } from './table.ts'
+import { formatCpuTable, formatTable, formatTargets } from './table.ts'
 
 const BCRYPT_COST = 12
 const SEED = { users: 10_000, offersPerUser: 10 }
@@ -45,29 +46,42 @@ async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
   done(`${seededMain.users.count} users, ${seededMain.offers.count} offers`)
 
   done = begin('starting Offers and Users (APP_SETTINGS=production, LOG_LEVEL=info to files)')
-  const services = await startServices(cleanup, database.urls, files)
+  const services = await startServices(cleanup, database.urls, files, options.profileDir)
   done(`users ${services.users.origin} (pid ${services.users.pid}), offers ${services.offers.origin} (pid ${services.offers.pid})`)
   const http = new Http(ca)
   cleanup.defer('the HTTP client', () => http.close())
 
-  done = begin(`baseline_bcrypt            cost ${BCRYPT_COST}, one hash per core at a time         ${options.seconds} s`)
-  const ceiling = await bcryptCeiling(BCRYPT_COST, options.seconds)
-  done(`${ceiling.hashesPerSecond.toFixed(2)} hashes/s (${ceiling.hashes} hashes), p50 ${ceiling.p50_ms} ms`)
-  done = begin(`baseline_bare              GET / (bare Fastify)                   ${options.seconds} s`)
+  const noise = await otherCores()
+  if (noise > 0.25) log(`other processes use ${noise.toFixed(2)} cores of this machine right now: expect noisy numbers (see "other cores")`)
   const bare = await bareBaseline(cleanup, files, ca, options)
-  done(`${bare.rps.toFixed(1)} req/s, p50 ${bare.p50_ms} ms, p99 ${bare.p99_ms} ms, ${bare.non2xx} non-2xx, ${bare.errors} errors`)
 
-  const ctx = { services, http, ca, options }
+  const cpuGroups: Record<string, () => number[]> = {
+    users: () => [services.users.pid],
+    offers: () => [services.offers.pid],
+    ...(database.postmasterPid ? { postgres: () => withChildren(database.postmasterPid!) } : {}),
+    autocannon: () => [process.pid]
+  }
+  const ctx = { services, http, ca, options, cpuGroups }
+  const selected = ({ name }: { name: string }) => !options.only || options.only.includes(name)
   const reader = await http.readerToken(services.users.origin, username(1), PASSWORD, seededMain.users.minId)
   const main: Record<string, ScenarioResult> = {}
-  for (const scenario of mainScenarios({ seeded: seededMain, reader })) main[scenario.name] = await measure(scenario, ctx)
-  const scaled = await scale(db, passwordHash, ctx)
+  let ceiling: BcryptCeiling | undefined
+  for (const scenario of mainScenarios({ seeded: seededMain, reader }).filter(selected)) {
+    if (scenario.ratioOf === 'bcrypt') ceiling ??= await bcryptCeiling(BCRYPT_COST, options.seconds)
+    main[scenario.name] = await measure(scenario, ctx)
+  }
+  ceiling ??= await bcryptCeiling(BCRYPT_COST, options.seconds)
+  const scaled = await scale(db, passwordHash, ctx, selected)
+  if (options.profileDir) {
+    await Promise.all([services.users.stop(), services.offers.stop()])
+    log(`CPU profiles of both services in ${path.relative(process.cwd(), options.profileDir)}/`)
+  }
 
   const report = buildReport({ options, bcryptCost: BCRYPT_COST, seed: { users: seededMain.users.count, offers: seededMain.offers.count }, bare, bcrypt: ceiling, main, scale: scaled })
   await mkdir(resultsDir, { recursive: true })
   await writeFile(path.join(resultsDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n')
   await writeFile(path.join(resultsDir, 'latest.svg'), chartSvg(report))
-  process.stdout.write(`\n${formatTable(report)}\n\n${formatTargets(report)}\n\n`)
+  process.stdout.write(`\n${formatTable(report)}\n\n${formatCpuTable(report)}\n\n${formatTargets(report)}\n\n`)
   log(`wrote ${path.relative(process.cwd(), path.join(resultsDir, 'latest.json'))} and latest.svg`)
   // Targets are reported, not enforced; a scenario that could not run or answered errors fails the run.
   return report.targets[0]!.met ? 0 : 1
@@ -75,7 +89,7 @@ async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
 
 let options: BenchOptions
 try {
-  options = parseOptions(process.argv.slice(2), process.env)
+  options = parseOptions(process.argv.slice(2), process.env, resultsDir)
 } catch (err) {
   process.stderr.write(`[bench] ${(err as Error).message}\n`)
   process.exit(2)

@@ -34,12 +34,12 @@ async function tail (file: string, lines = 15): Promise<string> {
 }
 
 /** Spawns one entry file with its stdout and stderr in logFile, and waits for GET /health. */
-export async function startProcess (cleanup: Cleanup, name: string, file: string, env: Record<string, string>, files: StackFiles): Promise<RunningProcess> {
+export async function startProcess (cleanup: Cleanup, name: string, file: string, env: Record<string, string>, files: StackFiles, nodeArgs: string[] = []): Promise<RunningProcess> {
   const logFile = path.join(files.workDir, `${name}.log`)
   const fd = openSync(logFile, 'a')
   let child: ChildProcess
   try {
-    child = spawnTs(file, env, ['ignore', fd, fd])
+    child = spawnTs(file, env, ['ignore', fd, fd], nodeArgs)
   } finally {
     closeSync(fd)
   }
@@ -82,10 +82,17 @@ function common (svc: ServiceSpec, port: number, databaseUrl: string, files: Sta
   }
 }
 
+/**
+ * V8's sampling profiler, written when the process exits (the bench stops it with SIGTERM). One file per
+ * thread: tsx's module loader runs in a worker of its own; the main thread's profile is the large one.
+ */
+const profiling = (dir: string | undefined, name: string): string[] =>
+  dir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, name)}`] : []
+
 /** Offers first, as `pnpm start` does, then Users pointed at it. */
-export async function startServices (cleanup: Cleanup, urls: { users: string, offers: string }, files: StackFiles) {
+export async function startServices (cleanup: Cleanup, urls: { users: string, offers: string }, files: StackFiles, profileDir?: string) {
   const [usersPort, offersPort] = [await freePort(), await freePort()]
-  const offersProc = await startProcess(cleanup, 'offers', offers.server, common(offers, offersPort, urls.offers, files), files)
+  const offersProc = await startProcess(cleanup, 'offers', offers.server, common(offers, offersPort, urls.offers, files), files, profiling(profileDir, 'offers'))
   const usersProc = await startProcess(cleanup, 'users', users.server, {
     ...common(users, usersPort, urls.users, files),
     JWT_PRIVATE_KEY_FILE: jwtFiles(files.jwtDir).privateKey,
@@ -95,7 +102,7 @@ export async function startServices (cleanup: Cleanup, urls: { users: string, of
     ...LOGIN_LIMITS,
     OFFERS_URL: offersProc.origin,
     OFFERS_TIMEOUT_MS: '2000'
-  }, files)
+  }, files, profiling(profileDir, 'users'))
   return { users: usersProc, offers: offersProc }
 }
 

@@ -1,4 +1,4 @@
-// The one error the Offers client raises, saying which way the call failed.
+// The one error the Offers client raises, saying which way the call failed, and how a raw failure maps onto it.
 export type OffersClientFailure =
   | 'transport' // could not connect, TLS refused, connection reset
   | 'timeout' // the call's time budget ran out
@@ -10,4 +10,17 @@ export class OffersClientError extends Error {
     super(message, options)
     this.name = 'OffersClientError'
   }
+}
+
+/** undici's own per-phase timeouts; they sit under the call's budget and mean the same thing. */
+const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
+
+/** Any failure while connecting, sending or reading: a timeout when the budget ran out, transport otherwise. */
+export function transportFailure (err: unknown, budgetMs: number): OffersClientError {
+  if (err instanceof OffersClientError) return err
+  const { code, name, message } = err as { code?: unknown, name?: unknown, message?: unknown }
+  if (name === 'TimeoutError' || timeoutCodes.has(String(code))) {
+    return new OffersClientError('timeout', `Offers did not answer within ${budgetMs} ms`, undefined, { cause: err })
+  }
+  return new OffersClientError('transport', `Offers could not be reached (${typeof code === 'string' ? code : String(message)})`, undefined, { cause: err })
 }

@@ -1,6 +1,7 @@
 // Builds the Offers app for a test file: its own database and signing keys, every response checked against its schema.
 import { randomBytes } from 'node:crypto'
-import type { AddressInfo } from 'node:net'
+import { once } from 'node:events'
+import { createServer, type AddressInfo } from 'node:net'
 import { sql } from 'kysely'
 import { createDb, parseJwks, type App } from '@app/service-kit'
 import { claims, createTestDatabase, enforceConformance, makeTestKeys, signToken, type ClaimOptions, type ConformanceFailure, type TestDatabase, type TestKeys } from '@app/testing'
@@ -61,4 +62,14 @@ export async function offersHarness (t: TapLike, overrides: Partial<OffersConfig
 export async function listen (app: App): Promise<string> {
   await app.listen({ host: '127.0.0.1', port: 0 })
   return `https://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+}
+
+/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
+export async function closedPort (): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  server.close()
+  await once(server, 'close')
+  return port
 }

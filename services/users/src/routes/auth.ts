@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit'
 import { LoginBody, RefreshBody, TokenPair } from '@app/contracts'
 import { bodyProblems, problems, type App } from '@app/service-kit'
 import { errors } from '../services/errors.ts'
-import { NoContent, type RouteOptions } from './options.ts'
+import { NoContent, noContent, type RouteOptions } from './options.ts'
 
 export interface AuthRouteOptions extends RouteOptions {
   /** LOGIN_MAX_PER_IP_PER_MINUTE */
@@ -51,6 +51,6 @@ export async function authRoutes (app: App, { services, loginsPerIpPerMinute }: 
     }
   }, async (request, reply) => {
     await services.sessions.logout(request.body.refresh_token)
-    return reply.code(204).send(null)
+    return noContent(reply)
   })
 }

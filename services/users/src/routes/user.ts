@@ -1,7 +1,7 @@
 // GET, PATCH and DELETE /user/{user_id}/: one user with their offers; changes and deletion by the user themself.
 import { PatchUserBody, User, UserIdParams, UserWithOffers } from '@app/contracts'
 import { bodyProblems, problems, type App } from '@app/service-kit'
-import { NoContent, type RouteOptions } from './options.ts'
+import { NoContent, noContent, type RouteOptions } from './options.ts'
 
 const security = [{ bearerAuth: [] }]
 
@@ -45,6 +45,6 @@ export async function userRoutes (app: App, { services }: RouteOptions): Promise
     }
   }, async (request, reply) => {
     await services.accounts.remove(request.userId, request.params.user_id)
-    return reply.code(204).send(null)
+    return noContent(reply)
   })
 }

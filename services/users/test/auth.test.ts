@@ -1,0 +1,93 @@
+// POST /user/auth/: the token pair, the access token's claims and key, one 401 for unknown user and wrong password.
+import { createHash } from 'node:crypto'
+import t from 'tap'
+import { createAccessTokenVerifier, parseJwks } from '@app/service-kit'
+import { adminDb, buildTestApp, setup } from './helpers/app.ts'
+import { bearer, login, register, uniqueName } from './helpers/users.ts'
+
+const { app, db, keys } = await setup(t)
+const admin = adminDb(t, db)
+const post = (payload: object) => app.inject({ method: 'POST', url: '/user/auth/', payload })
+const part = (token: string, i: number) => JSON.parse(Buffer.from(token.split('.')[i]!, 'base64url').toString())
+
+t.test('200: an EdDSA access token under the key\'s kid, with every claim, and a refresh token', async (t) => {
+  const user = await register(app)
+  const res = await post({ username: user.username, password: user.password })
+  t.equal(res.statusCode, 200)
+  const pair = res.json()
+  t.same(Object.keys(pair).sort(), ['access_token', 'expires_in', 'refresh_token', 'token_type', 'user_id'])
+  t.match(pair, { user_id: user.id, token_type: 'Bearer', expires_in: 900 })
+  t.match(part(pair.access_token, 0), { alg: 'EdDSA', kid: keys.kid })
+  const claims = part(pair.access_token, 1)
+  t.match(claims, { user_id: user.id, sub: String(user.id), iss: 'users-service', aud: 'classifieds' })
+  t.equal(claims.exp - claims.iat, 900)
+  t.ok(Math.abs(claims.iat - Date.now() / 1000) < 60)
+  t.match(claims.jti, /^[0-9a-f-]{36}$/)
+  const verify = createAccessTokenVerifier({ publicKeys: parseJwks(JSON.stringify({ keys: keys.publicKeys })), issuer: 'users-service', audience: 'classifieds' })
+  t.equal(await verify(pair.access_token), user.id, 'a verifier with only the public key accepts it')
+  t.equal((await app.inject({ method: 'GET', url: '/users/', headers: bearer(pair.access_token) })).statusCode, 200)
+})
+
+t.test('each login is a new session with a distinct jti', async (t) => {
+  const user = await register(app)
+  const [a, b] = [await login(app, user.username, user.password), await login(app, user.username, user.password)]
+  t.not(part(a.access_token, 1).jti, part(b.access_token, 1).jti)
+  const families = await admin.selectFrom('users.refresh_tokens').select('family_id').where('user_id', '=', user.id).execute()
+  t.equal(new Set(families.map((f) => f.family_id)).size, 2)
+})
+
+t.test('the refresh token: 256 random bits, stored only as its SHA-256', async (t) => {
+  const user = await register(app)
+  const { refresh_token: token } = await login(app, user.username, user.password)
+  t.match(token, /^[A-Za-z0-9_-]{43,}$/)
+  t.ok(Buffer.from(token, 'base64url').length >= 32)
+  const rows = await admin.selectFrom('users.refresh_tokens').select(['token_hash', 'expires_at', 'used_at', 'revoked_at']).where('user_id', '=', user.id).execute()
+  t.equal(rows.length, 1)
+  t.same(rows[0]!.token_hash, createHash('sha256').update(token).digest())
+  t.match(rows[0], { used_at: null, revoked_at: null })
+  const days = (rows[0]!.expires_at.getTime() - Date.now()) / 86_400_000
+  t.ok(days > 29.9 && days <= 30, 'expires in REFRESH_TOKEN_TTL_DAYS')
+})
+
+t.test('the username is found case-insensitively', async (t) => {
+  const user = await register(app, { username: `Case_${uniqueName()}` })
+  t.equal((await login(app, user.username.toUpperCase(), user.password)).user_id, user.id)
+})
+
+t.test('401: an unknown username and a wrong password get one and the same body', async (t) => {
+  const user = await register(app)
+  const wrong = await post({ username: user.username, password: 'not the password' })
+  const unknown = await post({ username: uniqueName('nobody'), password: 'not the password' })
+  t.equal(wrong.statusCode, 401)
+  t.equal(unknown.statusCode, 401)
+  t.equal(wrong.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(wrong.json(), { status: 401, code: 'INVALID_CREDENTIALS' })
+  t.same(unknown.json(), wrong.json())
+})
+
+t.test('400: missing or malformed fields', async (t) => {
+  for (const payload of [{ username: 'x' }, { password: 'x' }, { username: 'x', password: 'y', extra: 1 }, { username: 1, password: 'y' }, { username: 'x', password: '' }]) {
+    const res = await post(payload)
+    t.equal(res.statusCode, 400)
+    t.match(res.json(), { code: 'VALIDATION_FAILED' })
+  }
+})
+
+t.test('an unknown username costs the same bcrypt time as a wrong password', async (t) => {
+  // cost 8 (~15 ms) makes the hash dominate; without the dummy comparison an unknown user answers in ~1 ms
+  const slow = await buildTestApp(t, { db, env: { BCRYPT_COST: '8' } })
+  const user = await register(slow.app)
+  const time = async (username: string) => {
+    const started = process.hrtime.bigint()
+    const res = await slow.app.inject({ method: 'POST', url: '/user/auth/', payload: { username, password: 'wrong password' } })
+    t.equal(res.statusCode, 401)
+    return Number(process.hrtime.bigint() - started) / 1e6
+  }
+  const wrong: number[] = []
+  const unknown: number[] = []
+  for (let i = 0; i < 5; i++) {
+    wrong.push(await time(user.username))
+    unknown.push(await time(uniqueName('ghost')))
+  }
+  t.ok(Math.min(...unknown) > 0.5 * Math.min(...wrong), `unknown ${Math.min(...unknown).toFixed(1)} ms vs wrong ${Math.min(...wrong).toFixed(1)} ms`)
+})

@@ -1,0 +1,31 @@
+// The OpenAPI document: every Users route of the contract, described, with a response per status and bearerAuth where needed.
+import t from 'tap'
+import { setup } from './helpers/app.ts'
+
+const { app } = await setup(t)
+const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json()
+
+const routes: Array<[string, string, string[], boolean]> = [
+  ['post', '/user/registry/', ['201', '400', '409', '413', '415', '500'], false],
+  ['post', '/user/auth/', ['200', '400', '401', '429', '500'], false],
+  ['post', '/user/auth/refresh/', ['200', '400', '401', '500'], false],
+  ['post', '/user/auth/logout/', ['204', '400', '401', '500'], false],
+  ['get', '/user/{user_id}/', ['200', '400', '401', '404', '503', '500'], true],
+  ['patch', '/user/{user_id}/', ['200', '400', '401', '403', '404', '409', '500'], true],
+  ['delete', '/user/{user_id}/', ['204', '400', '401', '403', '404', '500'], true],
+  ['get', '/users/', ['200', '400', '401', '500'], true],
+  ['get', '/.well-known/jwks.json', ['200', '500'], false]
+]
+
+t.test('each route is documented with all its statuses', async (t) => {
+  t.equal(doc.openapi, '3.1.0')
+  for (const [method, path, statuses, secured] of routes) {
+    const op = doc.paths[path]?.[method]
+    t.ok(op, `${method} ${path} documented`)
+    if (!op) continue
+    t.ok(op.summary && op.description && op.tags?.length, `${method} ${path} has summary, description, tags`)
+    for (const status of statuses) t.ok(op.responses[status], `${method} ${path} ${status}`)
+    t.equal(Boolean(op.security?.some((s: object) => 'bearerAuth' in s)), secured, `${method} ${path} security`)
+  }
+  t.notOk(doc.paths['/user/{user_id}/'].delete.responses['204'].content, '204 has no body')
+})

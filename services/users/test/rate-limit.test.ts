@@ -1,0 +1,77 @@
+// Login limits: failed attempts per username (successes do not count) and attempts per client address; 429 + Retry-After.
+import t from 'tap'
+import { buildTestApp, setup } from './helpers/app.ts'
+import { register, uniqueName } from './helpers/users.ts'
+
+const limits = { LOGIN_MAX_FAILURES: '3', LOGIN_FAILURE_WINDOW_SECONDS: '60', LOGIN_MAX_PER_IP_PER_MINUTE: '8' }
+const { app, db } = await setup(t, { env: limits })
+
+let address = 0
+/** Each test speaks from its own client address, so the per-address limit only bites where it is tested. */
+const client = () => {
+  const remoteAddress = `10.0.0.${++address}`
+  return (username: string, password: string) => app.inject({ method: 'POST', url: '/user/auth/', remoteAddress, payload: { username, password } })
+}
+
+t.test('per username: 3 failures, then 429 with Retry-After, even with the right password', async (t) => {
+  const user = await register(app)
+  const attempt = client()
+  for (let i = 0; i < 3; i++) t.equal((await attempt(user.username, 'wrong password')).statusCode, 401)
+  const locked = await attempt(user.username, user.password)
+  t.equal(locked.statusCode, 429)
+  t.equal(locked.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(locked.json(), { status: 429, code: 'TOO_MANY_FAILED_LOGINS' })
+  const retryAfter = Number(locked.headers['retry-after'])
+  t.ok(Number.isInteger(retryAfter) && retryAfter > 55 && retryAfter <= 60, `Retry-After ${retryAfter}`)
+  t.equal((await client()(user.username, user.password)).statusCode, 429, 'from any address')
+  t.equal((await attempt(user.username.toUpperCase(), user.password)).statusCode, 429, 'whatever the case of the name')
+  const other = await register(app)
+  t.equal((await attempt(other.username, other.password)).statusCode, 200, 'another username is not affected')
+})
+
+t.test('successes do not count', async (t) => {
+  const user = await register(app)
+  const attempt = client()
+  for (let i = 0; i < 2; i++) {
+    t.equal((await attempt(user.username, 'wrong password')).statusCode, 401)
+    for (let j = 0; j < 3; j++) t.equal((await attempt(user.username, user.password)).statusCode, 200)
+  }
+})
+
+t.test('unknown usernames are limited the same way', async (t) => {
+  const name = uniqueName('ghost')
+  const attempt = client()
+  for (let i = 0; i < 3; i++) t.equal((await attempt(name, 'whatever pw')).statusCode, 401)
+  t.equal((await attempt(name, 'whatever pw')).statusCode, 429)
+})
+
+t.test('concurrent guesses cannot slip past the count', async (t) => {
+  const user = await register(app)
+  const results = await Promise.all(Array.from({ length: 8 }, (_, i) => client()(user.username, `wrong password ${i}`)))
+  const statuses = results.map((r) => r.statusCode).sort()
+  t.same(statuses, [401, 401, 401, 429, 429, 429, 429, 429])
+})
+
+t.test('per address: LOGIN_MAX_PER_IP_PER_MINUTE attempts, whatever their outcome, then 429', async (t) => {
+  const user = await register(app)
+  const attempt = client()
+  for (let i = 0; i < 8; i++) t.equal((await attempt(user.username, user.password)).statusCode, 200)
+  const limited = await attempt(user.username, user.password)
+  t.equal(limited.statusCode, 429)
+  t.match(limited.json(), { status: 429, code: 'TOO_MANY_REQUESTS' })
+  const retryAfter = Number(limited.headers['retry-after'])
+  t.ok(retryAfter > 0 && retryAfter <= 60, `Retry-After ${retryAfter}`)
+  t.equal((await client()(user.username, user.password)).statusCode, 200, 'another address is not affected')
+})
+
+t.test('the failure window ends: allowed again once the failures are older than it', async (t) => {
+  const short = await buildTestApp(t, { db, env: { ...limits, LOGIN_FAILURE_WINDOW_SECONDS: '1' } })
+  const user = await register(short.app)
+  const attempt = (password: string) => short.app.inject({ method: 'POST', url: '/user/auth/', remoteAddress: '10.1.0.1', payload: { username: user.username, password } })
+  for (let i = 0; i < 3; i++) t.equal((await attempt('wrong password')).statusCode, 401)
+  const locked = await attempt(user.password)
+  t.equal(locked.statusCode, 429)
+  t.equal(locked.headers['retry-after'], '1')
+  await new Promise((resolve) => setTimeout(resolve, 1100))
+  t.equal((await attempt(user.password)).statusCode, 200)
+})

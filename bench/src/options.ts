@@ -11,21 +11,25 @@ export interface BenchOptions {
   only?: string[]
   /** write a CPU profile of each service to this directory */
   profileDir?: string
+  /** copy the service logs to this directory at the end */
+  logsDir?: string
   /** an admin URL of a PostgreSQL server to use instead of the embedded one */
   adminUrl?: string
 }
 
-const usage = 'usage: pnpm bench [--quick] [--only scenario,scenario…] [--profile]'
+const usage = 'usage: pnpm bench [--quick] [--only scenario,scenario…] [--profile] [--keep-logs]'
 
 export function parseOptions (argv: string[], env: NodeJS.ProcessEnv, resultsDir: string): BenchOptions {
   const args = argv.filter((a) => a !== '--')
   let quick = false
   let profile = false
+  let keepLogs = false
   let only: string[] | undefined
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!
     if (arg === '--quick') quick = true
     else if (arg === '--profile') profile = true
+    else if (arg === '--keep-logs') keepLogs = true
     else if (arg === '--only' && args[i + 1]) only = args[++i]!.split(',').filter(Boolean)
     else if (arg.startsWith('--only=')) only = arg.slice('--only='.length).split(',').filter(Boolean)
     else throw new Error(`unknown argument ${arg}; ${usage}`)
@@ -39,6 +43,7 @@ export function parseOptions (argv: string[], env: NodeJS.ProcessEnv, resultsDir
     connections: 10,
     ...(only ? { only } : {}),
     ...(profile ? { profileDir: `${resultsDir}profiles` } : {}),
+    ...(keepLogs ? { logsDir: `${resultsDir}logs` } : {}),
     ...(adminUrl ? { adminUrl } : {})
   }
 }

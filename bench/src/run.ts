@@ -1,5 +1,5 @@
 // `pnpm bench [--quick]`: PostgreSQL, seed, both services, baselines, scenarios, scale, report; all torn down after.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -28,6 +28,8 @@ const resultsDir = fileURLToPath(new URL('../results/', import.meta.url))
 async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
   const workDir = await mkdtemp(path.join(tmpdir(), 'bench-'))
   cleanup.defer('the temp dir', () => rm(workDir, { recursive: true, force: true }))
+  const { logsDir } = options
+  if (logsDir) cleanup.defer('copying the logs', () => cp(workDir, logsDir, { recursive: true, filter: (f) => f === workDir || f.endsWith('.log') }))
   const files = { workDir, certsDir: path.join(workDir, 'certs'), jwtDir: path.join(workDir, 'jwt'), caFile: caFiles(path.join(workDir, 'certs')).cert }
   await ensureCertificates(files.certsDir, ['users', 'offers', 'bare'])
   await ensureJwtKeys(files.jwtDir)

@@ -28,7 +28,7 @@ export interface Report {
   machine: { cpu: string, cores: number, memory_gb: number, os: string }
   node: string
   date: string
-  settings: { mode: 'quick' | 'full', seconds: number, warmup_seconds: number, connections: number, bcrypt_cost: number, seed: { users: number, offers: number } }
+  settings: { mode: 'quick' | 'full', seconds: number, warmup_seconds: number, connections: number, bcrypt_cost: number, log_level: string, seed: { users: number, offers: number } }
   scenarios: Record<string, Row>
   targets: Target[]
 }
@@ -109,7 +109,7 @@ export function buildReport (inputs: Inputs): Report {
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), memory_gb: Math.round(totalmem() / 2 ** 30), os: `${type()} ${release()}` },
     node: process.version,
     date: new Date().toISOString(),
-    settings: { mode: options.quick ? 'quick' : 'full', seconds: options.seconds, warmup_seconds: options.warmupSeconds, connections: options.connections, bcrypt_cost: inputs.bcryptCost, seed: inputs.seed },
+    settings: { mode: options.quick ? 'quick' : 'full', seconds: options.seconds, warmup_seconds: options.warmupSeconds, connections: options.connections, bcrypt_cost: inputs.bcryptCost, log_level: process.env.BENCH_LOG_LEVEL || 'info', seed: inputs.seed },
     scenarios: rows,
     targets: targets(rows)
   }

@@ -19,6 +19,8 @@ export function loopStatsEnabled (env: NodeJS.ProcessEnv): boolean {
 export function reportLoopDelayOnSignal (log: FastifyBaseLogger, signal: NodeJS.Signals = 'SIGUSR2'): () => void {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
   histogram.enable()
+  // asked for by a signal, so written whatever LOG_LEVEL says
+  const out = log.child({}, { level: 'info' })
   const report = () => {
     const eventLoopDelay = {
       p50_ms: delayMs(histogram.percentile(50)),
@@ -27,7 +29,7 @@ export function reportLoopDelayOnSignal (log: FastifyBaseLogger, signal: NodeJS.
       samples: histogram.count
     }
     histogram.reset()
-    log.info({ eventLoopDelay }, 'event loop delay')
+    out.info({ eventLoopDelay }, 'event loop delay')
   }
   process.on(signal, report)
   return () => {

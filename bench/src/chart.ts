@@ -40,7 +40,7 @@ export function chartSvg (report: Report): string {
 <style>.h{font-weight:600}.l{text-anchor:end}.v{fill:#333}.s{fill:#666}</style>
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="10" y="18" class="h">pnpm bench</text>
-<text x="90" y="18" class="s">${esc(subtitle)}</text>
+<text x="100" y="18" class="s">${esc(subtitle)}</text>
 ${labels.join('\n')}
 ${bars({ title: 'requests/s', x: LABEL, values: entries.map(([, r]) => r.rps), unit: '/s', color: '#4c78a8' })}
 ${bars({ title: 'p99 latency', x: LABEL + WIDTH + 110, values: entries.map(([, r]) => r.p99_ms), unit: 'ms', color: '#f58518' })}

@@ -69,12 +69,15 @@ export async function measure (scenario: Scenario, ctx: MeasureContext): Promise
     ...(scenario.timeoutSeconds ? { timeoutSeconds: scenario.timeoutSeconds } : {})
   }
   const pids = [services.users.pid, services.offers.pid]
+  const alive = () => Promise.all([services.users.assertAlive(), services.offers.assertAlive()])
   await runLoad({ ...spec, seconds: options.warmupSeconds }, ca)
+  await alive()
   await waitQuiet(pids)
   await Promise.all([loopDelay(services.users), loopDelay(services.offers)])
   const stopRss = samplePeakRss({ users: services.users.pid, offers: services.offers.pid })
   const stopCpu = cpuMeter(ctx.cpuGroups)
   const result = await runLoad({ ...spec, seconds: options.seconds }, ca)
+  await alive()
   const cpu = perRequest(stopCpu(), result.requests)
   const rss = stopRss()
   const [usersDelay, offersDelay] = await Promise.all([loopDelay(services.users), loopDelay(services.offers)])

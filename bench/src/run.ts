@@ -103,7 +103,7 @@ let code = 1
 try {
   code = await run(options, cleanup)
 } catch (err) {
-  process.stderr.write(`\n[bench] failed: ${(err as Error).stack ?? String(err)}\n`)
+  if (!cleanup.interrupted) process.stderr.write(`\n[bench] failed: ${(err as Error).stack ?? String(err)}\n`)
 } finally {
   await cleanup.run()
 }

@@ -16,6 +16,8 @@ export interface RunningProcess {
   /** stdout and stderr of the process: JSON log lines */
   logFile: string
   stop: () => Promise<void>
+  /** throws, with the end of its log, when the process has died (not stopped by the bench) */
+  assertAlive: () => Promise<void>
 }
 
 export interface StackFiles {
@@ -44,7 +46,9 @@ export async function startProcess (cleanup: Cleanup, name: string, file: string
     closeSync(fd)
   }
   const exited = once(child, 'exit')
+  let stopping = false
   const stop = async () => {
+    stopping = true
     if (child.exitCode !== null || child.signalCode !== null) return
     child.kill('SIGTERM')
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
@@ -58,7 +62,11 @@ export async function startProcess (cleanup: Cleanup, name: string, file: string
   } catch (err) {
     throw new Error(`${(err as Error).message}\n--- last lines of ${name}.log ---\n${await tail(logFile)}`)
   }
-  return { name, origin, pid: child.pid!, logFile, stop }
+  const assertAlive = async () => {
+    if (stopping || (child.exitCode === null && child.signalCode === null)) return
+    throw new Error(`the ${name} process died (${child.exitCode ?? child.signalCode})\n--- last lines of ${name}.log ---\n${await tail(logFile)}`)
+  }
+  return { name, origin, pid: child.pid!, logFile, stop, assertAlive }
 }
 
 function common (svc: ServiceSpec, port: number, databaseUrl: string, files: StackFiles): Record<string, string> {

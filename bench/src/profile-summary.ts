@@ -17,14 +17,29 @@ export function owner (url: string, functionName: string): string {
 
 export function summarize (profile: Profile, top = 20): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  const parent = new Map<number, number>()
+  for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id)
+  const stack = (id: number) => {
+    const owners = new Set<string>()
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = byId.get(at)!.callFrame
+      if (frame.url) owners.add(owner(frame.url, frame.functionName))
+    }
+    return owners
+  }
+  // Startup is module loading (tsx compiles TypeScript on the fly): left out, it is not what a request costs.
+  const loading = (owners: Set<string>) => owners.has('tsx') || [...owners].some((o) => o.startsWith('node:modules/'))
   const selfMs = new Map<number, number>()
-  profile.samples.forEach((id, i) => selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000))
+  let startupMs = 0
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000
+    if (loading(stack(id))) startupMs += ms
+    else selfMs.set(id, (selfMs.get(id) ?? 0) + ms)
+  })
   const total = [...selfMs.values()].reduce((a, b) => a + b, 0)
   const idle = [...selfMs].filter(([id]) => byId.get(id)?.callFrame.functionName === '(idle)').reduce((a, [, ms]) => a + ms, 0)
   const busy = total - idle
   const add = (map: Map<string, number>, key: string, ms: number) => map.set(key, (map.get(key) ?? 0) + ms)
-  const parent = new Map<number, number>()
-  for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id)
   const packages = new Map<string, number>()
   const functions = new Map<string, number>()
   // inclusive: a sample counts once for every package on its stack, e.g. all the time pino's code was running
@@ -34,12 +49,7 @@ export function summarize (profile: Profile, top = 20): string {
     if (functionName === '(idle)') continue
     add(packages, owner(url, functionName), ms)
     add(functions, `${functionName || '(anonymous)'}  ${owner(url, functionName)}${url ? `:${lineNumber + 1}` : ''}`, ms)
-    const onStack = new Set<string>()
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const frame = byId.get(at)!.callFrame
-      if (frame.url) onStack.add(owner(frame.url, frame.functionName))
-    }
-    for (const pkg of onStack) add(inclusive, pkg, ms)
+    for (const pkg of stack(id)) add(inclusive, pkg, ms)
   }
   const table = (title: string, map: Map<string, number>) => [
     title,
@@ -47,7 +57,7 @@ export function summarize (profile: Profile, top = 20): string {
       .map(([key, ms]) => `  ${(100 * ms / busy).toFixed(1).padStart(5)} %  ${ms.toFixed(0).padStart(7)} ms  ${key}`)
   ].join('\n')
   return [
-    `busy ${(busy / 1000).toFixed(1)} s of ${(total / 1000).toFixed(1)} s sampled (the rest idle)`,
+    `busy ${(busy / 1000).toFixed(1)} s of ${(total / 1000).toFixed(1)} s sampled (the rest idle); module loading at startup (${(startupMs / 1000).toFixed(1)} s) left out`,
     table('self time by package:', packages),
     table('inclusive time by package (on the stack):', inclusive),
     table('self time by function:', functions)

@@ -34,10 +34,10 @@ export function formatTable (report: Report): string {
 export function formatCpuTable (report: Report): string {
   const measured = Object.entries(report.scenarios).filter(([, r]) => r.cpu_ms_per_req)
   const groups = [...new Set(measured.flatMap(([, r]) => Object.keys(r.cpu_ms_per_req!)))]
-  const head = ['scenario', ...groups.map((g) => `${g} ms`), 'total ms', 'other cores']
+  const head = ['scenario', ...groups.map((g) => `${g} ms`), 'total ms', 'bare ÷ this', 'other cores']
   const body = measured.map(([name, r]) => {
     const cpu = r.cpu_ms_per_req!
-    return [name, ...groups.map((g) => num(cpu[g], 2)), num(Object.values(cpu).reduce((a, b) => a + b, 0), 2), num(r.other_cpu_cores, 2)]
+    return [name, ...groups.map((g) => num(cpu[g], 2)), num(Object.values(cpu).reduce((a, b) => a + b, 0), 2), num(r.cpu_ratio, 3), num(r.other_cpu_cores, 2)]
   })
   return `CPU per request, by process (other cores: what the rest of the machine used meanwhile):\n${markdown(head, body, (i) => i > 0)}`
 }

@@ -23,5 +23,5 @@ export const docsPlugin = fp<DocsOptions>(async (app, opts) => {
       }
     }
   })
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, tryItOutEnabled: false } })
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, tryItOutEnabled: false, validatorUrl: null } })
 }, { name: 'docs' })

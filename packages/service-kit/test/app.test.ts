@@ -97,5 +97,6 @@ t.test('docs are generated', async (t) => {
   const doc = (await a.inject({ method: 'GET', url: '/docs/json' })).json()
   t.equal(doc.openapi, '3.1.0')
   t.ok(doc.paths['/echo'])
+  t.ok(doc.paths['/ready'].get.responses['503'].content['application/problem+json'].schema, 'errors documented as problem+json')
   t.equal((await a.inject({ method: 'GET', url: '/docs' })).statusCode < 400, true)
 })

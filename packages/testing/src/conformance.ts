@@ -23,10 +23,14 @@ export function enforceConformance (app: FastifyInstance): ConformanceFailure[] 
     if (!config.url || config.url.startsWith('/docs') || reply.statusCode === 500) return payload
     const route = `${request.method} ${config.url}`
     const responses = (config.schema?.response ?? {}) as Record<string, object>
-    const schema = responses[String(reply.statusCode)]
+    const declared = responses[String(reply.statusCode)] as { content?: Record<string, { schema: object }> } | undefined
+    const type = String(reply.getHeader('content-type') ?? '').split(';')[0]!
+    const schema = declared?.content ? declared.content[type]?.schema : declared
     let problem: string | undefined
-    if (!schema) {
+    if (!declared) {
       problem = `status ${reply.statusCode} is not declared`
+    } else if (!schema) {
+      problem = `status ${reply.statusCode} is not declared for ${type}`
     } else if (reply.statusCode !== 204) {
       let validate = cache.get(schema)
       if (!validate) cache.set(schema, validate = ajv.compile(schema))

@@ -1,7 +1,10 @@
-// Test helpers: a real PostgreSQL database per test file, keys, forged tokens, TLS material, HTTPS requests.
+// Test helpers: a real PostgreSQL database per test file, keys, forged tokens, TLS material, HTTPS requests, service processes.
 export { createTestDatabase, type TestDatabase } from './database.ts'
-export { makeTestKeys, signToken, claims, forge, type TestKeys, type ClaimOptions } from './keys.ts'
-export { testTls, foreignCa } from './tls.ts'
+export { makeTestKeys, signToken, claims, forge, writeKeyFiles, type TestKeys, type ClaimOptions } from './keys.ts'
+export { testTls, testTlsFiles, foreignCa } from './tls.ts'
 export { httpsRequest, type HttpsOptions, type HttpsResponse } from './https.ts'
+export { startServiceProcess, type ServiceProcess } from './service-process.ts'
 export { enforceConformance, type ConformanceFailure } from './conformance.ts'
+export { validateOpenApi } from './openapi.ts'
+export { hasChromium, launchChromium, chromiumPath, docsPageOperations } from './browser.ts'
 export { readState, TEMPLATE_DB } from './state.ts'

@@ -1,5 +1,8 @@
 // Signing keys for tests, and tokens that are forged on purpose (alg none, HMAC with the public key, tampered).
 import { createHmac, createPrivateKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { publicJwk } from '@app/devstack'
 
 export interface TestKeys {
@@ -13,6 +16,15 @@ export function makeTestKeys (): TestKeys {
   const { privateKey } = generateKeyPairSync('ed25519')
   const jwk = publicJwk(privateKey)
   return { signingKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), kid: jwk.kid, privateKey, publicKeys: [jwk] }
+}
+
+/** The keys as the files a service process reads: JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEYS_FILE. */
+export async function writeKeyFiles (keys: TestKeys): Promise<{ privateKeyFile: string, jwksFile: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'test-jwt-'))
+  const files = { privateKeyFile: path.join(dir, 'signing.key'), jwksFile: path.join(dir, 'jwks.json') }
+  await writeFile(files.privateKeyFile, keys.signingKey, { mode: 0o600 })
+  await writeFile(files.jwksFile, JSON.stringify({ keys: keys.publicKeys }))
+  return files
 }
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')

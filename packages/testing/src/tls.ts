@@ -7,8 +7,13 @@ import { caFiles, certFiles, ensureCertificates } from '@app/devstack'
 import { certsDir } from './state.ts'
 
 export function testTls (service: 'users' | 'offers') {
-  const files = certFiles(certsDir, service)
-  return { cert: readFileSync(files.cert, 'utf8'), key: readFileSync(files.key, 'utf8'), ca: readFileSync(caFiles(certsDir).cert, 'utf8') }
+  const files = testTlsFiles(service)
+  return { cert: readFileSync(files.cert, 'utf8'), key: readFileSync(files.key, 'utf8'), ca: readFileSync(files.ca, 'utf8') }
+}
+
+/** The same material as file paths, for a service started as its own process. */
+export function testTlsFiles (service: 'users' | 'offers') {
+  return { ...certFiles(certsDir, service), ca: caFiles(certsDir).cert }
 }
 
 /** A CA that signed nothing of ours: a client trusting only it must refuse our servers. */

@@ -27,3 +27,18 @@ t.test('a body that breaks the schema, or an undeclared status, fails', async (t
   t.equal((await app.inject('/undeclared')).statusCode, 500)
   t.match(failures, [{ route: 'GET /bad-body', status: 200 }, { route: 'GET /undeclared', status: 202, problem: /not declared/ }])
 })
+
+t.test('problem+json responses are checked under their own media type', async (t) => {
+  const { problems } = await import('@app/service-kit')
+  const a = Fastify()
+  const seen = enforceConformance(a)
+  a.get('/p', { schema: { response: { 200: Type.Object({ id: Type.Integer() }), ...problems(404) } } }, async (_req, reply) =>
+    reply.code(404 as 200).type('application/problem+json').send({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'x', code: 'NOPE' }))
+  a.get('/wrong', { schema: { response: { ...problems(404) } } }, async (_req, reply) => reply.code(404 as 200).send({ nope: true }))
+  t.teardown(() => a.close())
+  const res = await a.inject('/p')
+  t.equal(res.statusCode, 404)
+  t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.same(seen, [])
+  t.equal((await a.inject('/wrong')).statusCode, 500, 'plain JSON where problem+json is declared fails')
+})

@@ -1,5 +1,6 @@
 // The OpenAPI document: every Users route of the contract, described, with a response per status and bearerAuth where needed.
 import t from 'tap'
+import { chromiumPath, docsPageOperations, hasChromium, validateOpenApi } from '@app/testing'
 import { setup } from './helpers/app.ts'
 
 const { app } = await setup(t)
@@ -17,6 +18,10 @@ const routes: Array<[string, string, string[], boolean]> = [
   ['get', '/.well-known/jwks.json', ['200', '500'], false]
 ]
 
+t.test('the document is valid OpenAPI', async (t) => {
+  await t.resolves(validateOpenApi(doc))
+})
+
 t.test('each route is documented with all its statuses', async (t) => {
   t.equal(doc.openapi, '3.1.0')
   for (const [method, path, statuses, secured] of routes) {
@@ -28,4 +33,13 @@ t.test('each route is documented with all its statuses', async (t) => {
     t.equal(Boolean(op.security?.some((s: object) => 'bearerAuth' in s)), secured, `${method} ${path} security`)
   }
   t.notOk(doc.paths['/user/{user_id}/'].delete.responses['204'].content, '204 has no body')
+  t.ok(doc.paths['/user/auth/'].post.responses['429'].content['application/problem+json'], 'errors are problem+json')
+})
+
+t.test('the docs page shows every route in a browser, with no outside calls', { skip: hasChromium() ? false : `no Chromium at ${chromiumPath}` }, async (t) => {
+  // the page is under test here, not TLS: this app was built without a certificate
+  const { paths, outside } = await docsPageOperations(await app.listen({ host: '127.0.0.1', port: 0 }))
+  const documented = ['/health', '/ready', ...new Set(routes.map(([, path]) => path))]
+  t.same([...new Set(paths)].sort(), documented.sort())
+  t.same(outside, [])
 })

@@ -30,12 +30,14 @@ export interface BuildOptions {
   env?: Record<string, string>
   /** the Offers client; a stub that answers [] unless given */
   offers?: OffersClient
+  /** the client the config describes (OFFERS_URL, offersCa, OFFERS_TIMEOUT_MS) instead of a stub */
+  realOffers?: boolean
   config?: Partial<UsersConfig>
 }
 
 export async function buildTestApp (t: Tap, opts: BuildOptions): Promise<TestApp> {
   const config = { ...testConfig(opts.db, opts.keys ?? makeTestKeys(), opts.env), ...opts.config }
-  const app = await buildApp(config, { offers: opts.offers ?? stubOffers().client })
+  const app = await buildApp(config, opts.realOffers ? {} : { offers: opts.offers ?? stubOffers().client })
   const failures = enforceConformance(app)
   t.teardown(() => app.close())
   return { app, failures, config }

@@ -1,0 +1,68 @@
+// Runs a service's server.ts in its own process over HTTPS on 127.0.0.1 (port 0 unless told), for cross-service tests.
+import type { ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { offers, spawnTs, users } from '@app/devstack'
+import { testTlsFiles } from './tls.ts'
+
+export interface ServiceProcess {
+  /** https://127.0.0.1:<port> */
+  url: string
+  port: number
+  /** everything the process wrote so far (its JSON log lines) */
+  output: () => string
+  /** SIGTERM, then SIGKILL if it has not exited within 10 s */
+  stop: () => Promise<void>
+}
+
+interface Teardown { teardown: (fn: () => unknown) => void }
+
+const LISTENING = /Server listening at (https:\/\/127\.0\.0\.1:(\d+))/
+
+/**
+ * Starts `service` with APP_SETTINGS=testing, the run's TLS files, LOG_LEVEL=info and `env` on top,
+ * and resolves once it logs that it listens. The process is stopped at the end of the test.
+ */
+export async function startServiceProcess (t: Teardown, service: 'users' | 'offers', env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
+  const tls = testTlsFiles(service)
+  const child = spawnTs((service === 'users' ? users : offers).server, {
+    APP_SETTINGS: 'testing',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    TLS_CERT_FILE: tls.cert,
+    TLS_KEY_FILE: tls.key,
+    TLS_CA_FILE: tls.ca,
+    ...env
+  }, ['ignore', 'pipe', 'pipe'])
+  let output = ''
+  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  const exited = once(child, 'exit')
+  const stop = () => stopProcess(child, exited)
+  t.teardown(stop)
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${service} did not listen within ${timeoutMs} ms:\n${output}`)), timeoutMs)
+    const check = () => {
+      const match = LISTENING.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        child.stdout!.off('data', check)
+        resolve(Number(match[2]))
+      }
+    }
+    child.stdout!.on('data', check)
+    void exited.then(() => {
+      clearTimeout(timer)
+      reject(new Error(`${service} exited with ${child.exitCode} before it listened:\n${output}`))
+    })
+  })
+  return { url: `https://127.0.0.1:${port}`, port, output: () => output, stop }
+}
+
+async function stopProcess (child: ChildProcess, exited: Promise<unknown>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  child.kill('SIGTERM')
+  const killer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+  await exited
+  clearTimeout(killer)
+}

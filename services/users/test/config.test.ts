@@ -1,0 +1,43 @@
+// The Users configuration: defaults per APP_SETTINGS, a bad value named at boot, and settings the build refuses.
+import t from 'tap'
+import { ConfigError } from '@app/service-kit'
+import { createTestDatabase } from '@app/testing'
+import { loadUsersSettings } from '../src/config.ts'
+import { buildTestApp } from './helpers/app.ts'
+
+const url = 'postgres://u:p@127.0.0.1:5432/db'
+
+t.test('defaults per APP_SETTINGS: bcrypt cost 12 in production, 4 in tests; the contract\'s limits and budgets', async (t) => {
+  const production = loadUsersSettings({
+    APP_SETTINGS: 'production',
+    DATABASE_URL: url,
+    TLS_CERT_FILE: '/c',
+    TLS_KEY_FILE: '/k',
+    TLS_CA_FILE: '/ca',
+    JWT_PUBLIC_KEYS_FILE: '/j',
+    JWT_PRIVATE_KEY_FILE: '/p',
+    OFFERS_URL: 'https://offers:3002'
+  })
+  // the contract's numbers, written out here on purpose rather than read from config.ts
+  const expected = { BCRYPT_COST: 12, ACCESS_TOKEN_TTL_SECONDS: 15 * 60, REFRESH_TOKEN_TTL_DAYS: 30, OFFERS_TIMEOUT_MS: 2000 }
+  t.match(production, { ...expected, LOGIN_MAX_FAILURES: 5, LOGIN_FAILURE_WINDOW_SECONDS: 15 * 60, LOGIN_MAX_PER_IP_PER_MINUTE: 100 })
+  t.equal(loadUsersSettings({ APP_SETTINGS: 'testing', DATABASE_URL: url }).BCRYPT_COST, 4)
+})
+
+t.test('a bad value stops the boot with the variable\'s name', async (t) => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ BCRYPT_COST: '3' }, /BCRYPT_COST/],
+    [{ OFFERS_URL: 'http://offers' }, /OFFERS_URL/],
+    [{ LOGIN_MAX_FAILURES: 'many' }, /LOGIN_MAX_FAILURES/]
+  ]
+  for (const [env, name] of cases) {
+    t.throws(() => loadUsersSettings({ APP_SETTINGS: 'testing', DATABASE_URL: url, ...env }), ConfigError)
+    t.throws(() => loadUsersSettings({ APP_SETTINGS: 'testing', DATABASE_URL: url, ...env }), { message: name })
+  }
+  t.throws(() => loadUsersSettings({ APP_SETTINGS: 'production' }), { message: /DATABASE_URL/ })
+})
+
+t.test('RATE_LIMIT_REDIS_URL is refused at boot rather than silently ignored', async (t) => {
+  const db = await createTestDatabase(t)
+  await t.rejects(buildTestApp(t, { db, env: { RATE_LIMIT_REDIS_URL: 'redis://127.0.0.1:6379' } }), /RATE_LIMIT_REDIS_URL/)
+})

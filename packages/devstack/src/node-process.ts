@@ -2,8 +2,9 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { repoRoot } from './paths.ts'
 
-export function spawnTs (file: string, env: Record<string, string>, stdio: StdioOptions = 'inherit'): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', file], {
+/** nodeArgs go before the entry file, e.g. `--cpu-prof` (which NODE_OPTIONS does not accept). */
+export function spawnTs (file: string, env: Record<string, string>, stdio: StdioOptions = 'inherit', nodeArgs: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', file], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio

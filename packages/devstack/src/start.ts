@@ -2,7 +2,6 @@
 import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
-import { Agent, request } from 'undici'
 import { ensureCertificates } from './certs.ts'
 import { StartError, startDevPostgres } from './embedded.ts'
 import { ensureJwtKeys } from './jwt-keys.ts'
@@ -12,27 +11,9 @@ import { portFree } from './port.ts'
 import { prepareDatabase } from './prepare.ts'
 import { devSecrets } from './secrets.ts'
 import { offers, stack, users } from './services.ts'
+import { waitHealthy } from './wait-healthy.ts'
 
 const log = (msg: string) => process.stdout.write(`[start] ${msg}\n`)
-
-async function waitHealthy (url: string, ca: string, child: ChildProcess, timeoutMs = 60_000) {
-  const dispatcher = new Agent({ connect: { ca } })
-  const deadline = Date.now() + timeoutMs
-  try {
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new StartError(`${url} exited with code ${child.exitCode} before it was healthy`)
-      try {
-        const res = await request(`${url}/health`, { dispatcher })
-        await res.body.dump()
-        if (res.statusCode === 200) return
-      } catch { /* not listening yet */ }
-      await new Promise((resolve) => setTimeout(resolve, 200))
-    }
-    throw new StartError(`${url}/health did not answer within ${timeoutMs / 1000}s`)
-  } finally {
-    await dispatcher.close()
-  }
-}
 
 async function main () {
   for (const svc of stack) {

@@ -1,5 +1,6 @@
 // Process entry shared by both services: build from the environment, listen, and close with grace on a signal.
 import type { App } from './app.ts'
+import { loopStatsEnabled, reportLoopDelayOnSignal } from './loop-delay.ts'
 
 export interface Started { app: App, port: number, host: string }
 
@@ -21,7 +22,10 @@ async function listen ({ app, port, host }: Started): Promise<void> {
 /** Runs a service: any configuration or startup failure is one line naming what is wrong, then exit 1. */
 export async function runServer (name: string, build: (env: NodeJS.ProcessEnv) => Promise<Started>): Promise<void> {
   try {
-    await listen(await build(process.env))
+    const loopStats = loopStatsEnabled(process.env)
+    const started = await build(process.env)
+    if (loopStats) reportLoopDelayOnSignal(started.app.log)
+    await listen(started)
   } catch (err) {
     process.stderr.write(`${name}: ${(err as Error).message}\n`)
     process.exit(1)

@@ -1,0 +1,111 @@
+// `pnpm bench [--quick]`: PostgreSQL, seed, both services, baselines, scenarios, scale, report; all torn down after.
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import bcrypt from 'bcrypt'
+import { caFiles, ensureCertificates, ensureJwtKeys } from '@app/devstack'
+import { bareBaseline, bcryptCeiling, type BcryptCeiling } from './baselines.ts'
+import { chartSvg } from './chart.ts'
+import { Cleanup } from './cleanup.ts'
+import { otherCores, withChildren } from './cpu.ts'
+import { startDatabase } from './database.ts'
+import { Http } from './http.ts'
+import { begin, log } from './log.ts'
+import { measure, type ScenarioResult } from './measure.ts'
+import { parseOptions, type BenchOptions } from './options.ts'
+import { buildReport } from './report.ts'
+import { scale } from './scale.ts'
+import { mainScenarios } from './scenarios.ts'
+import { grow, PASSWORD, seedDb, seeded, truncateAll, username } from './seed.ts'
+import { startServices } from './services.ts'
+import { formatCpuTable, formatTable, formatTargets } from './table.ts'
+
+const BCRYPT_COST = 12
+const SEED = { users: 10_000, offersPerUser: 10 }
+const resultsDir = fileURLToPath(new URL('../results/', import.meta.url))
+
+async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
+  const workDir = await mkdtemp(path.join(tmpdir(), 'bench-'))
+  cleanup.defer('the temp dir', () => rm(workDir, { recursive: true, force: true }))
+  const { logsDir } = options
+  if (logsDir) cleanup.defer('copying the logs', () => cp(workDir, logsDir, { recursive: true, filter: (f) => f === workDir || f.endsWith('.log') }))
+  const files = { workDir, certsDir: path.join(workDir, 'certs'), jwtDir: path.join(workDir, 'jwt'), caFile: caFiles(path.join(workDir, 'certs')).cert }
+  await ensureCertificates(files.certsDir, ['users', 'offers', 'bare'])
+  await ensureJwtKeys(files.jwtDir)
+  const ca = await readFile(files.caFile, 'utf8')
+
+  let done = begin(options.adminUrl ? 'PostgreSQL at BENCH_DATABASE_URL: bootstrap and migrations' : 'embedded PostgreSQL: initdb, bootstrap and migrations')
+  const database = await startDatabase(cleanup, workDir, options.adminUrl)
+  done('ready')
+  const db = seedDb(database.adminUrl)
+  cleanup.defer('the seeding connections', () => db.destroy())
+  done = begin(`seeding ${SEED.users.toLocaleString('en-US')} users and ${(SEED.users * SEED.offersPerUser).toLocaleString('en-US')} offers`)
+  const passwordHash = await bcrypt.hash(PASSWORD, BCRYPT_COST)
+  await truncateAll(db)
+  await grow(db, [1, SEED.users], [1, SEED.users], passwordHash)
+  const seededMain = await seeded(db)
+  done(`${seededMain.users.count} users, ${seededMain.offers.count} offers`)
+
+  done = begin('starting Offers and Users (APP_SETTINGS=production, LOG_LEVEL=info to files)')
+  const services = await startServices(cleanup, database.urls, files, options.profileDir)
+  done(`users ${services.users.origin} (pid ${services.users.pid}), offers ${services.offers.origin} (pid ${services.offers.pid})`)
+  const http = new Http(ca)
+  cleanup.defer('the HTTP client', () => http.close())
+
+  const noise = await otherCores()
+  if (noise > 0.25) log(`other processes use ${noise.toFixed(2)} cores of this machine right now: expect noisy numbers (see "other cores")`)
+  const bare = await bareBaseline(cleanup, files, ca, options)
+
+  const cpuGroups: Record<string, () => number[]> = {
+    users: () => [services.users.pid],
+    offers: () => [services.offers.pid],
+    ...(database.postmasterPid ? { postgres: () => withChildren(database.postmasterPid!) } : {}),
+    autocannon: () => [process.pid]
+  }
+  const ctx = { services, http, ca, options, cpuGroups }
+  const selected = ({ name }: { name: string }) => !options.only || options.only.includes(name)
+  const reader = await http.readerToken(services.users.origin, username(1), PASSWORD, seededMain.users.minId)
+  const main: Record<string, ScenarioResult> = {}
+  let ceiling: BcryptCeiling | undefined
+  for (const scenario of mainScenarios({ seeded: seededMain, reader }).filter(selected)) {
+    if (scenario.ratioOf === 'bcrypt') ceiling ??= await bcryptCeiling(BCRYPT_COST, options.seconds)
+    main[scenario.name] = await measure(scenario, ctx)
+  }
+  ceiling ??= await bcryptCeiling(BCRYPT_COST, options.seconds)
+  const scaled = await scale(db, passwordHash, ctx, selected)
+  if (options.profileDir) {
+    await Promise.all([services.users.stop(), services.offers.stop()])
+    log(`CPU profiles of both services in ${path.relative(process.cwd(), options.profileDir)}/`)
+  }
+
+  const report = buildReport({ options, bcryptCost: BCRYPT_COST, seed: { users: seededMain.users.count, offers: seededMain.offers.count }, bare, bcrypt: ceiling, main, scale: scaled })
+  await mkdir(resultsDir, { recursive: true })
+  await writeFile(path.join(resultsDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n')
+  await writeFile(path.join(resultsDir, 'latest.svg'), chartSvg(report))
+  process.stdout.write(`\n${formatTable(report)}\n\n${formatCpuTable(report)}\n\n${formatTargets(report)}\n\n`)
+  log(`wrote ${path.relative(process.cwd(), path.join(resultsDir, 'latest.json'))} and latest.svg`)
+  // Targets are reported, not enforced; a scenario that could not run or answered errors fails the run.
+  return report.targets[0]!.met ? 0 : 1
+}
+
+let options: BenchOptions
+try {
+  options = parseOptions(process.argv.slice(2), process.env, resultsDir)
+} catch (err) {
+  process.stderr.write(`[bench] ${(err as Error).message}\n`)
+  process.exit(2)
+}
+const cleanup = new Cleanup()
+cleanup.onSignals()
+const started = Date.now()
+let code = 1
+try {
+  code = await run(options, cleanup)
+} catch (err) {
+  if (!cleanup.interrupted) process.stderr.write(`\n[bench] failed: ${(err as Error).stack ?? String(err)}\n`)
+} finally {
+  await cleanup.run()
+}
+log(`finished in ${((Date.now() - started) / 1000).toFixed(0)} s, everything stopped and removed`)
+process.exit(code)

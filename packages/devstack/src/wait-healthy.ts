@@ -1,0 +1,23 @@
+// Polls a service's GET /health over verified HTTPS until it answers 200, its process dies, or time runs out.
+import type { ChildProcess } from 'node:child_process'
+import { Agent, request } from 'undici'
+import { StartError } from './embedded.ts'
+
+export async function waitHealthy (url: string, ca: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const dispatcher = new Agent({ connect: { ca } })
+  const deadline = Date.now() + timeoutMs
+  try {
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new StartError(`${url} exited with code ${child.exitCode} before it was healthy`)
+      try {
+        const res = await request(`${url}/health`, { dispatcher })
+        await res.body.dump()
+        if (res.statusCode === 200) return
+      } catch { /* not listening yet */ }
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    throw new StartError(`${url}/health did not answer within ${timeoutMs / 1000}s`)
+  } finally {
+    await dispatcher.close()
+  }
+}

@@ -2,6 +2,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { accessLogPlugin } from './access-log.ts'
 import { docsPlugin, type DocsOptions } from './docs.ts'
 import { healthRoutes } from './health.ts'
 import { loggerOptions } from './logging.ts'
@@ -27,6 +28,8 @@ export async function createServiceApp (opts: ServiceAppOptions): Promise<App> {
     logger: loggerOptions(opts.logLevel),
     genReqId,
     requestIdHeader: false,
+    // one line per request (access-log.ts) instead of Fastify's two: half the log writes on the hot path
+    disableRequestLogging: true,
     bodyLimit: opts.bodyLimit ?? 64 * 1024,
     requestTimeout: 30_000,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 }
@@ -35,6 +38,7 @@ export async function createServiceApp (opts: ServiceAppOptions): Promise<App> {
   // Bodies are JSON only: anything else is 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain')
   await app.register(requestIdPlugin)
+  await app.register(accessLogPlugin)
   await app.register(problemPlugin)
   await app.register(docsPlugin, opts.docs)
   await app.register(healthRoutes, { ready: opts.ready })

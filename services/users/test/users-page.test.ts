@@ -24,6 +24,18 @@ t.test('items {id, username, created_at} ordered by id, and total', async (t) =>
   t.same(second.items.map((u: { id: number }) => u.id), all.slice(3, 6))
 })
 
+t.test('walking every page, including those read backwards from the end, gives each user once, in id order', async (t) => {
+  for (let i = 0; i < 6; i++) await register(app)
+  const ids = (await sql<{ id: number }>`select id from users.users order by id`.execute(admin)).rows.map((r) => Number(r.id))
+  for (const size of [1, 3, 4, 7]) {
+    const walked: number[] = []
+    for (let n = 1; n <= Math.ceil(ids.length / size) + 1; n++) {
+      walked.push(...(await page(`?page_num=${n}&page_size=${size}`)).json().items.map((u: { id: number }) => u.id))
+    }
+    t.same(walked, ids, `page_size ${size}`)
+  }
+})
+
 t.test('defaults: page 1 of 20; past the end: no items, the same total', async (t) => {
   const body = (await page('')).json()
   t.match(body, { page_num: 1, page_size: 20 })

@@ -48,13 +48,18 @@ export async function deleteUser (db: Db, id: number): Promise<boolean> {
   return result.numDeletedRows > 0n
 }
 
-export async function listUsers (db: Db, page: { limit: number, offset: number }): Promise<SummaryRow[]> {
-  return db.selectFrom('users.users')
-    .select(['id', 'username', 'created_at'])
-    .orderBy('id')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute()
+/**
+ * A page of users by id. Pages past the middle are read backwards from the end (offset counted from the
+ * other side, using the exact `total`), so that no page skips more than half of the table.
+ */
+export async function listUsers (db: Db, page: { limit: number, offset: number, total: number }): Promise<SummaryRow[]> {
+  const { limit, offset, total } = page
+  const query = db.selectFrom('users.users').select(['id', 'username', 'created_at'])
+  if (offset >= total) return []
+  if (offset <= total / 2) return query.orderBy('id').limit(limit).offset(offset).execute()
+  const size = Math.min(limit, total - offset)
+  const rows = await query.orderBy('id', 'desc').limit(size).offset(total - offset - size).execute()
+  return rows.reverse()
 }
 
 /** Exact, without scanning users.users: the trigger-kept shards of migration 20261123_01. */

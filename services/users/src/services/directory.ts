@@ -44,10 +44,8 @@ export function createDirectory ({ db, offers }: DirectoryDeps): Directory {
     },
 
     async page ({ page_num: pageNum, page_size: pageSize }) {
-      const [rows, total] = await Promise.all([
-        listUsers(db, { limit: pageSize, offset: (pageNum - 1) * pageSize }),
-        countUsers(db)
-      ])
+      const total = await countUsers(db)
+      const rows = await listUsers(db, { limit: pageSize, offset: (pageNum - 1) * pageSize, total })
       return {
         items: rows.map((r) => ({ id: r.id, username: r.username, created_at: r.created_at.toISOString() })),
         page_num: pageNum,

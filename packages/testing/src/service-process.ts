@@ -10,6 +10,8 @@ export interface ServiceProcess {
   port: number
   /** everything the process wrote so far (its JSON log lines) */
   output: () => string
+  /** resolves once the output matches (log lines are written when a response completes, a moment after the client has it) */
+  waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<boolean>
   /** SIGTERM, then SIGKILL if it has not exited within 10 s */
   stop: () => Promise<void>
 }
@@ -56,7 +58,13 @@ export async function startServiceProcess (t: Teardown, service: 'users' | 'offe
       reject(new Error(`${service} exited with ${child.exitCode} before it listened:\n${output}`))
     })
   })
-  return { url: `https://127.0.0.1:${port}`, port, output: () => output, stop }
+  const waitForOutput = async (pattern: RegExp, waitMs = 5_000) => {
+    for (const deadline = Date.now() + waitMs; !pattern.test(output) && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    return pattern.test(output)
+  }
+  return { url: `https://127.0.0.1:${port}`, port, output: () => output, waitForOutput, stop }
 }
 
 async function stopProcess (child: ChildProcess, exited: Promise<unknown>): Promise<void> {

@@ -58,8 +58,8 @@ t.test('the user comes with their offers from Offers, newest first; the request 
   t.ok(body.email, 'oneself: email included')
   t.same(body.offers.map((o) => o.title), ['second', 'first'])
   t.equal(res.headers['x-request-id'], 'cross-trace-1')
-  t.match(offers.output(), /"reqId":"cross-trace-1"/, 'Offers logged the same request id')
-  t.match(users.output(), /"reqId":"cross-trace-1"/)
+  t.ok(await offers.waitForOutput(/"reqId":"cross-trace-1"/), 'Offers logged the same request id')
+  t.ok(await users.waitForOutput(/"reqId":"cross-trace-1"/), 'Users logged it too')
 })
 
 t.test('Offers stopped: 503 problem+json within the budget; Offers back on its port: 200 without restarting Users', async (t) => {

@@ -40,7 +40,7 @@ t.test('oneself: every field, email included, and the offers, newest first; the 
   t.match(body, { id: me.user.id, username: me.user.username, email: me.user.email, created_at: me.user.created_at })
   t.same(body.offers, [second, first])
   t.equal(res.headers['x-request-id'], 'trace-me-123')
-  t.match(offersProcess.output(), /"reqId":"trace-me-123"/, 'Offers logged the same request id')
+  t.ok(await offersProcess.waitForOutput(/"reqId":"trace-me-123"/), 'Offers logged the same request id')
 })
 
 t.test('another user: no email; no offers is an empty list', async (t) => {
@@ -79,5 +79,8 @@ t.test('404 for an unknown user, 400 for a bad id, 401 without a token: Offers i
   }
   const anonymous = await get(`/user/${me.user.id}/`, { 'x-request-id': 'never-asked-401' })
   t.equal(anonymous.statusCode, 401)
+  // a call that does reach Offers, logged after anything sent before it
+  t.equal((await get(`/user/${me.user.id}/`, { ...me.auth, 'x-request-id': 'asked-after' })).statusCode, 200)
+  t.ok(await offersProcess.waitForOutput(/"reqId":"asked-after"/))
   t.notMatch(offersProcess.output(), /never-asked/, 'no such request reached Offers')
 })

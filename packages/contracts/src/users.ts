@@ -5,8 +5,11 @@ import { Offer } from './offers.ts'
 
 export const Username = Type.String({ minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9_.-]+$', description: '3–32 of A–Z a–z 0–9 _ . -', examples: ['alice'] })
 export const Email = Type.String({ format: 'email', maxLength: 254, examples: ['alice@example.com'] })
+/** bcrypt stops at a NUL byte (it would silently cut the password there), and PostgreSQL text cannot hold one. */
+const NO_NUL = '^[^\\u0000]*$'
+
 /** Characters here; the 8–72 bytes in UTF-8 rule is checked by the service (bcrypt reads only 72 bytes). */
-export const Password = Type.String({ minLength: 2, maxLength: 72, description: '8 to 72 bytes in UTF-8; longer is refused, never cut', examples: ['correct horse battery'] })
+export const Password = Type.String({ minLength: 2, maxLength: 72, pattern: NO_NUL, description: '8 to 72 bytes in UTF-8, no NUL character; longer is refused, never cut', examples: ['correct horse battery'] })
 
 export const RegisterBody = Type.Object({ username: Username, password: Password, email: Email }, { additionalProperties: false })
 export type RegisterBody = Static<typeof RegisterBody>
@@ -55,13 +58,13 @@ export const PatchUserBody = Type.Object({
   username: Type.Optional(Username),
   email: Type.Optional(Email),
   password: Type.Optional(Password),
-  current_password: Type.Optional(Type.String({ minLength: 1, maxLength: 72 }))
+  current_password: Type.Optional(Type.String({ minLength: 1, maxLength: 72, pattern: NO_NUL }))
 }, { additionalProperties: false, minProperties: 1 })
 export type PatchUserBody = Static<typeof PatchUserBody>
 
 export const LoginBody = Type.Object({
-  username: Type.String({ minLength: 1, maxLength: 64 }),
-  password: Type.String({ minLength: 1, maxLength: 72 })
+  username: Type.String({ minLength: 1, maxLength: 64, pattern: NO_NUL }),
+  password: Type.String({ minLength: 1, maxLength: 72, pattern: NO_NUL })
 }, { additionalProperties: false })
 export type LoginBody = Static<typeof LoginBody>
 

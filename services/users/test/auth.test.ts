@@ -66,7 +66,9 @@ t.test('401: an unknown username and a wrong password get one and the same body'
 })
 
 t.test('400: missing or malformed fields', async (t) => {
-  for (const payload of [{ username: 'x' }, { password: 'x' }, { username: 'x', password: 'y', extra: 1 }, { username: 1, password: 'y' }, { username: 'x', password: '' }]) {
+  const nul = '\u0000'
+  for (const payload of [{ username: 'x' }, { password: 'x' }, { username: 'x', password: 'y', extra: 1 }, { username: 1, password: 'y' }, { username: 'x', password: '' },
+    { username: `a${nul}b`, password: 'y' }, { username: 'x', password: `y${nul}` }]) {
     const res = await post(payload)
     t.equal(res.statusCode, 400)
     t.match(res.json(), { code: 'VALIDATION_FAILED' })

@@ -18,7 +18,12 @@ export interface DbOptions {
   onError?: (err: Error) => void
 }
 
-export function createDb<DB> ({ url, max = 10, onError = () => {} }: DbOptions): Kysely<DB> {
+/** An idle pooled connection that fails (a database restart) is replaced by the pool; say so, as a JSON log line. */
+function logPoolError (err: Error) {
+  process.stderr.write(JSON.stringify({ level: 40, time: Date.now(), msg: 'idle database connection failed', err: { type: err.name, message: err.message, code: (err as { code?: string }).code } }) + '\n')
+}
+
+export function createDb<DB> ({ url, max = 10, onError = logPoolError }: DbOptions): Kysely<DB> {
   const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 })
   pool.on('error', onError)
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })

@@ -2,7 +2,7 @@
 import neostandard from 'neostandard'
 
 export default [
-  ...neostandard({ ts: true, ignores: ['**/node_modules/**', '.data/**', '.tap/**', 'bench/results/**', 'coverage/**', 'test-artifacts/**'] }),
+  ...neostandard({ ts: true, ignores: ['**/node_modules/**', '**/dist/**', '.data/**', '.tap/**', 'bench/results/**', 'coverage/**', 'test-artifacts/**'] }),
   {
     rules: {
       // A TypeBox schema and its Static type share one name on purpose.

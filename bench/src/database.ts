@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { sql } from 'kysely'
-import { adminDb, initCluster, prepareDatabase, runningPid, startCluster, stopCluster } from '@app/devstack'
+import { initCluster, runningPid, startCluster, stopCluster } from '@app/devstack'
+import { adminDb, prepareDatabase } from '@app/migrator'
 import type { Cleanup } from './cleanup.ts'
 import { freePort } from './net.ts'
 

@@ -1,8 +1,8 @@
 // Set-based seeding through Kysely: users sharing one bcrypt hash, then 10 offers for each user of an id range.
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
-import type { DB as OffersDB } from '@app/offers/src/db/types.ts'
-import type { DB as UsersDB } from '@app/users/src/db/types.ts'
+import type { DB as OffersDB } from '@app/offers/db-types'
+import type { DB as UsersDB } from '@app/users/db-types'
 
 export type SeedDb = Kysely<UsersDB & OffersDB>
 

@@ -8,12 +8,11 @@ export interface ServiceSpec {
   role: string
   schema: string
   server: string
-  migrate: string
 }
 
 function spec (name: ServiceSpec['name'], port: number): ServiceSpec {
   const dir = path.join(repoRoot, 'services', name, 'src')
-  return { name, port, role: `${name}_svc`, schema: name, server: path.join(dir, 'server.ts'), migrate: path.join(dir, 'db', 'migrate.ts') }
+  return { name, port, role: `${name}_svc`, schema: name, server: path.join(dir, 'server.ts') }
 }
 
 export const users = spec('users', 3001)

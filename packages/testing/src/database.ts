@@ -1,6 +1,6 @@
 // A database of its own for each test file: CREATE DATABASE … TEMPLATE the migrated template, dropped at the end.
 import { randomBytes } from 'node:crypto'
-import { adminDb, serviceUrl, withCredentials } from '@app/devstack'
+import { adminDb, serviceUrl, withCredentials } from '@app/migrator'
 import { sql } from 'kysely'
 import { readState, TEMPLATE_DB } from './state.ts'
 

@@ -1,7 +1,8 @@
 // tap --before: one PostgreSQL for the run, bootstrapped and migrated once into a template database.
 import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
-import { adminDb, ensureCertificates, prepareDatabase } from '@app/devstack'
+import { ensureCertificates } from '@app/devstack'
+import { adminDb, prepareDatabase } from '@app/migrator'
 import { sql } from 'kysely'
 import { startTestPostgres } from './provider.ts'
 import { certsDir, stateDir, TEMPLATE_DB, writeState } from './state.ts'

@@ -1,7 +1,7 @@
 // The storage rules of the contract, checked against a real PostgreSQL: roles, grants, idempotence, cascades.
 import t from 'tap'
 import { sql } from 'kysely'
-import { adminDb, prepareDatabase } from '@app/devstack'
+import { adminDb, prepareDatabase } from '@app/migrator'
 import { createTestDatabase, readState } from '../src/index.ts'
 
 const db = await createTestDatabase(t)

@@ -3,6 +3,7 @@ import t from 'tap'
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { ConfigError } from '@app/service-kit'
+import { TS_NODE_ARGS } from '@app/testing'
 import { loadOffersSettings } from '../src/config.ts'
 
 const production = {
@@ -39,7 +40,7 @@ t.test('a malformed value names its variable', async (t) => {
 t.test('the server process stops with one line naming the variable', async (t) => {
   const server = fileURLToPath(new URL('../src/server.ts', import.meta.url))
   const { code, stderr } = await new Promise<{ code: number | null, stderr: string }>((resolve) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', server], {
+    const child = execFile(process.execPath, [...TS_NODE_ARGS, server], {
       env: { PATH: process.env.PATH, ...production, TLS_KEY_FILE: '' },
       timeout: 30_000
     }, (_err, _stdout, stderr) => resolve({ code: child.exitCode, stderr }))

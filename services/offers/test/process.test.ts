@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
 import { createOffersClient } from '@app/offers-client'
 import { createDb } from '@app/service-kit'
-import { claims, createTestDatabase, httpsRequest, makeTestKeys, signToken, testTls } from '@app/testing'
+import { claims, createTestDatabase, httpsRequest, makeTestKeys, signToken, testTls, TS_NODE_ARGS } from '@app/testing'
 
 const db = await createTestDatabase(t)
 const keys = makeTestKeys()
@@ -22,7 +22,7 @@ await writeFile(files.cert, tls.cert)
 await writeFile(files.key, tls.key, { mode: 0o600 })
 await writeFile(files.jwks, JSON.stringify({ keys: keys.publicKeys }))
 
-const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../src/server.ts', import.meta.url))], {
+const child = spawn(process.execPath, [...TS_NODE_ARGS, fileURLToPath(new URL('../src/server.ts', import.meta.url))], {
   env: {
     PATH: process.env.PATH,
     APP_SETTINGS: 'testing',

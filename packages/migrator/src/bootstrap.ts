@@ -1,6 +1,6 @@
 // Idempotent database bootstrap: the database, one login role and one schema per service, and the grants.
 import { sql, type Kysely } from 'kysely'
-import { adminDb, withCredentials } from './db.ts'
+import { adminDb, withCredentials, withDatabase } from './db.ts'
 
 export interface ServiceRole { role: string, password: string, schema: string }
 
@@ -13,7 +13,7 @@ export interface BootstrapOptions {
 }
 
 async function ensureDatabase (adminUrl: string, database: string) {
-  const db = adminDb(withCredentialsKeep(adminUrl, 'postgres'))
+  const db = adminDb(withDatabase(adminUrl, 'postgres'))
   try {
     const found = await db.selectFrom(sql<{ datname: string }>`pg_catalog.pg_database`.as('d'))
       .select('datname').where('datname', '=', database).executeTakeFirst()
@@ -21,12 +21,6 @@ async function ensureDatabase (adminUrl: string, database: string) {
   } finally {
     await db.destroy()
   }
-}
-
-function withCredentialsKeep (url: string, database: string): string {
-  const u = new URL(url)
-  u.pathname = `/${database}`
-  return u.toString()
 }
 
 async function ensureRole (db: Kysely<unknown>, { role, password }: ServiceRole) {
@@ -47,7 +41,7 @@ async function ensureSchema (db: Kysely<unknown>, { role, schema }: ServiceRole)
  */
 export async function bootstrapDatabase (opts: BootstrapOptions): Promise<void> {
   await ensureDatabase(opts.adminUrl, opts.database)
-  const db = adminDb(withCredentialsKeep(opts.adminUrl, opts.database))
+  const db = adminDb(withDatabase(opts.adminUrl, opts.database))
   try {
     for (const svc of [opts.users, opts.offers]) await ensureRole(db, svc)
     for (const svc of [opts.users, opts.offers]) await ensureSchema(db, svc)

@@ -1,0 +1,58 @@
+// The images the container tests use: the official bases or local stand-ins, and the project's own three.
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { repoRoot } from '@app/devstack'
+import { run, runShown, succeeds } from './command.ts'
+
+export const OFFICIAL = { node: 'node:24-bookworm-slim', postgres: 'postgres:17-alpine' }
+const STAND_INS = { node: 'local/node:24-bookworm-slim', postgres: 'local/postgres:15-bookworm' }
+export const TARGETS = ['users', 'offers', 'migrate'] as const
+export type Target = typeof TARGETS[number]
+export const tag = (target: Target) => `classifieds-${target}:local`
+
+const present = (image: string) => succeeds('docker', ['image', 'inspect', image])
+const pullable = (image: string) => succeeds('docker', ['pull', '-q', image], { timeoutMs: 300_000 })
+
+/**
+ * The official images when they are here or can be pulled; otherwise stand-ins made by the shared
+ * make-base-images.sh (registry-less machines: Debian + Node 24 from npm, Debian's PostgreSQL 15).
+ */
+export async function baseImages (log: (msg: string) => void): Promise<typeof OFFICIAL> {
+  const official = async (image: string) => await present(image) || await pullable(image)
+  if (await official(OFFICIAL.node) && await official(OFFICIAL.postgres)) return OFFICIAL
+  const script = path.resolve(process.env.SHARED_DIR ?? path.join(repoRoot, '..', 'shared'), 'containers', 'make-base-images.sh')
+  if (!existsSync(script)) throw new Error(`the official images cannot be pulled and ${script} is not here to make stand-ins`)
+  log(`the official images cannot be pulled: making stand-ins with ${script}`)
+  const code = await runShown('bash', [script])
+  if (code !== 0) throw new Error(`${script} exited with ${code}`)
+  return STAND_INS
+}
+
+/** Builds one target of infra/Dockerfile on the host's network; a rerun reuses the engine's build cache. */
+export async function buildImage (target: Target, nodeImage: string): Promise<void> {
+  const code = await runShown('docker', [
+    'build', '--network=host', '-f', 'infra/Dockerfile', '--target', target,
+    '--build-arg', `NODE_IMAGE=${nodeImage}`, '-t', tag(target), '.'
+  ], { cwd: repoRoot })
+  if (code !== 0) throw new Error(`docker build --target ${target} exited with ${code}`)
+}
+
+/** Bytes an image adds above its base image (the sum of its own layers, as `docker history` lists them). */
+export async function bytesAbove (image: string, base: string): Promise<number> {
+  const size = async (name: string) => Number((await run('docker', ['image', 'inspect', '-f', '{{.Size}}', name])).trim())
+  return await size(image) - await size(base)
+}
+
+/** The packages installed in an image's /app (pnpm's virtual store names them `name@version`). */
+export async function installedPackages (image: string): Promise<string[]> {
+  const out = await run('docker', ['run', '--rm', '--network', 'host', '--entrypoint', 'ls', image, '/app/node_modules/.pnpm'])
+  return out.split('\n').filter((name) => name && name !== 'node_modules' && name !== 'lock.yaml')
+}
+
+/** Our TypeScript sources in an image's /app (the service's and the workspace packages'): it ships JavaScript. */
+export async function typeScriptSources (image: string): Promise<string[]> {
+  const out = await run('docker', ['run', '--rm', '--network', 'host', '--entrypoint', 'find', image,
+    '/app', '-name', '*.ts', '-not', '-name', '*.d.ts',
+    '(', '-not', '-path', '*/node_modules/*', '-o', '-path', '*/node_modules/.pnpm/@app+*', ')'])
+  return out.split('\n').filter(Boolean)
+}

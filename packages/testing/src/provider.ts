@@ -1,17 +1,16 @@
 // Starts the PostgreSQL the tests use: TEST_POSTGRES = auto | embedded | container | url.
-import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { initCluster, portFree, startCluster, stopCluster } from '@app/devstack'
+import { defaultImage, removeContainer, startContainer } from './container.ts'
 import type { TestState } from './state.ts'
 
-const run = promisify(execFile)
-
 /** Durability is worthless in tests; speed is not. */
-const testSettings = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300', shared_buffers: '128MB' }
+const testSettings = {
+  fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300', shared_buffers: '128MB'
+}
 
 type Started = Pick<TestState, 'kind' | 'adminUrl' | 'handle'>
 
@@ -34,15 +33,9 @@ async function embedded (): Promise<Started> {
 }
 
 async function container (): Promise<Started> {
-  // The container must outlive the --before process that starts it; --after removes it.
-  process.env.TESTCONTAINERS_RYUK_DISABLED = 'true'
-  const { PostgreSqlContainer } = await import('@testcontainers/postgresql')
-  const pg = await new PostgreSqlContainer('postgres:17-alpine')
-    .withCommand(['postgres', ...Object.entries(testSettings).flatMap(([k, v]) => ['-c', `${k}=${v}`])])
-    .start()
-  const url = new URL(pg.getConnectionUri())
-  url.pathname = '/postgres'
-  return { kind: 'container', adminUrl: url.toString(), handle: pg.getId() }
+  const image = process.env.TEST_POSTGRES_IMAGE || defaultImage
+  const { adminUrl, id } = await startContainer({ image, port: await freePort(), settings: testSettings })
+  return { kind: 'container', adminUrl, handle: id }
 }
 
 function dockerLikely (): boolean {
@@ -63,7 +56,8 @@ export async function startTestPostgres (mode = process.env.TEST_POSTGRES ?? 'au
         try {
           return await container()
         } catch (err) {
-          process.stderr.write(`test postgres: no container (${(err as Error).message.split('\n')[0]}); using embedded\n`)
+          const reason = (err as Error).message.split('\n')[0]
+          process.stderr.write(`test postgres: no container (${reason}); using embedded\n`)
         }
       }
       return embedded()
@@ -76,6 +70,6 @@ export async function stopTestPostgres (state: Pick<TestState, 'kind' | 'handle'
     await stopCluster(path.join(state.handle, 'data'))
     await rm(state.handle, { recursive: true, force: true })
   } else if (state.kind === 'container' && state.handle) {
-    await run('docker', ['rm', '-f', '-v', state.handle]).catch(() => undefined)
+    await removeContainer(state.handle)
   }
 }

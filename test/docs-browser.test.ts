@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import t from 'tap'
-import { portFree, repoRoot } from '@app/devstack'
+import { freePort, repoRoot } from '@app/devstack'
 import {
   chromiumPath, createTestDatabase, docsPageOperations, hasCertutil, hasChromium, launchChromium, makeTestKeys,
   startServiceProcess, testTlsFiles, writeKeyFiles
@@ -19,13 +19,6 @@ if (missing) {
   t.test('the docs pages in a browser', { skip: missing }, async () => {})
 } else {
   await run()
-}
-
-async function freePort (): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 30_000)
-    if (await portFree(port, '127.0.0.1')) return port
-  }
 }
 
 async function run () {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { initCluster, portFree, startCluster, stopCluster } from '@app/devstack'
+import { freePort, initCluster, startCluster, stopCluster } from '@app/devstack'
 import { defaultImage, removeContainer, startContainer } from './container.ts'
 import type { TestState } from './state.ts'
 
@@ -13,14 +13,6 @@ const testSettings = {
 }
 
 type Started = Pick<TestState, 'kind' | 'adminUrl' | 'handle'>
-
-async function freePort (): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const port = 20_000 + Math.floor(Math.random() * 30_000)
-    if (await portFree(port, '127.0.0.1')) return port
-  }
-  throw new Error('no free port for the test PostgreSQL')
-}
 
 async function embedded (): Promise<Started> {
   const dir = await mkdtemp(path.join(tmpdir(), 'test-pg-'))

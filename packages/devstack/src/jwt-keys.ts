@@ -2,6 +2,7 @@
 import { createPublicKey, generateKeyPairSync, createHash, type KeyObject } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
+import { toPublicJwk, type PublicJwk } from '@app/service-kit'
 import { jwtFiles } from './paths.ts'
 
 /** RFC 7638 thumbprint of an OKP public key: a stable `kid`. */
@@ -11,9 +12,9 @@ export function thumbprint (key: KeyObject): string {
   return createHash('sha256').update(canonical).digest('base64url')
 }
 
-export function publicJwk (key: KeyObject) {
+export function publicJwk (key: KeyObject): PublicJwk {
   const pub = createPublicKey(key)
-  return { ...pub.export({ format: 'jwk' }), kid: thumbprint(pub), alg: 'EdDSA', use: 'sig' }
+  return toPublicJwk({ ...pub.export({ format: 'jwk' }), kid: thumbprint(pub) })
 }
 
 /** Creates `signing.key` and `jwks.json` in jwtDir unless both exist. Returns true when it made them. */

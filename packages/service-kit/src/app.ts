@@ -1,16 +1,15 @@
-// The Fastify instance both services start from: HTTPS, logging, request ids, validation, problem+json, docs, health.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify'
-import type { IncomingMessage, ServerResponse } from 'node:http'
+// The Fastify instance both services start from: HTTPS, logs and request ids, strict validation, problem+json,
+// the database pool, access tokens, docs and health.
+import Fastify, { LogController } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { accessLogPlugin } from './access-log.ts'
+import type { Kysely } from 'kysely'
+import { authPlugin, type AuthOptions } from './auth.ts'
+import { databaseAnswers, databasePlugin, type DbOptions } from './database.ts'
 import { docsPlugin, type DocsOptions } from './docs.ts'
 import { healthRoutes } from './health.ts'
-import { loggerOptions } from './logging.ts'
-import { problemPlugin } from './problem-plugin.ts'
-import { genReqId, requestIdPlugin } from './request-id.ts'
+import { genReqId, loggerOptions, requestLogPlugin } from './logging.ts'
+import { problemPlugin } from './problems.ts'
 import { validatorCompiler } from './validation.ts'
-
-export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>
 
 export interface ServiceAppOptions {
   docs: DocsOptions
@@ -18,29 +17,36 @@ export interface ServiceAppOptions {
   /** PEM strings; the server speaks HTTPS only. Left out only by tests that use app.inject. */
   tls?: { key: string, cert: string }
   bodyLimit?: number
-  /** resolves when the database answers */
-  ready: () => Promise<void>
+  database: DbOptions
+  auth: AuthOptions
 }
 
-export async function createServiceApp (opts: ServiceAppOptions): Promise<App> {
-  const app = Fastify({
-    ...(opts.tls ? { https: { key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1.2' as const } } : {}),
-    logger: loggerOptions(opts.logLevel),
+function fastify ({ tls, logLevel, bodyLimit = 64 * 1024 }: ServiceAppOptions) {
+  return Fastify({
+    ...(tls ? { https: { key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' as const } } : {}),
+    logger: loggerOptions(logLevel),
     genReqId,
     requestIdHeader: false,
-    // one line per request (access-log.ts) instead of Fastify's two: half the log writes on the hot path
+    // one line per request (requestLogPlugin) instead of Fastify's two: half the log writes on the hot path
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: opts.bodyLimit ?? 64 * 1024,
+    bodyLimit,
     requestTimeout: 30_000,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 }
-  }) as unknown as App
+  }).withTypeProvider<TypeBoxTypeProvider>()
+}
+
+export type App = ReturnType<typeof fastify>
+
+export async function createServiceApp (opts: ServiceAppOptions): Promise<App> {
+  const app = fastify(opts)
   app.setValidatorCompiler(validatorCompiler())
   // Bodies are JSON only: anything else is 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain')
-  await app.register(requestIdPlugin)
-  await app.register(accessLogPlugin)
+  await app.register(requestLogPlugin)
   await app.register(problemPlugin)
+  await app.register(databasePlugin, opts.database)
+  await app.register(authPlugin, opts.auth)
   await app.register(docsPlugin, opts.docs)
-  await app.register(healthRoutes, { ready: opts.ready })
+  await app.register(healthRoutes, { ready: () => databaseAnswers(app.getDecorator<Kysely<unknown>>('db')) })
   return app
 }

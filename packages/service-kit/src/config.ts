@@ -1,5 +1,9 @@
-// Loads a service's configuration once, at boot: defaults per APP_SETTINGS, then the environment, then a schema check.
-import { type TObject, type Static } from 'typebox'
+// Configuration, loaded once at boot: the fields both services have, defaults per APP_SETTINGS, then the
+// environment, then a schema check that names every bad variable.
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Type, type Static, type TObject } from 'typebox'
 import { Value } from 'typebox/value'
 
 export const appSettings = ['development', 'testing', 'production'] as const
@@ -12,13 +16,47 @@ export class ConfigError extends Error {
   }
 }
 
+const certsDir = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../certs')
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+export const commonConfig = {
+  HOST: Type.String({ minLength: 1 }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535 }),
+  PUBLIC_URL: Type.Optional(Type.String({ format: 'uri' })),
+  DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
+  DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200 }),
+  TLS_CERT_FILE: Type.String({ minLength: 1 }),
+  TLS_KEY_FILE: Type.String({ minLength: 1 }),
+  LOG_LEVEL: Type.Union(logLevels.map((level) => Type.Literal(level))),
+  JWT_PUBLIC_KEYS_FILE: Type.String({ minLength: 1 }),
+  JWT_ISSUER: Type.String({ minLength: 1 }),
+  JWT_AUDIENCE: Type.String({ minLength: 1 })
+}
+
+type Defaults = Record<AppSettings, Record<string, unknown>>
+
+/** The common fields' defaults; development and testing find their files in the repository's certs/. */
+export function commonDefaults (service: string, port: number): Defaults {
+  const shared = { HOST: '::', PORT: port, DB_POOL_MAX: 10, JWT_ISSUER: 'users-service', JWT_AUDIENCE: 'classifieds' }
+  const localFiles = {
+    TLS_CERT_FILE: path.join(certsDir, `${service}.crt`),
+    TLS_KEY_FILE: path.join(certsDir, `${service}.key`),
+    JWT_PUBLIC_KEYS_FILE: path.join(certsDir, 'jwt', 'jwks.json')
+  }
+  return {
+    development: { ...shared, ...localFiles, LOG_LEVEL: 'info' },
+    testing: { ...shared, ...localFiles, LOG_LEVEL: 'silent' },
+    production: { ...shared, LOG_LEVEL: 'info' }
+  }
+}
+
 /**
  * Builds the configuration of schema T from env. Keys of T are the environment variable names.
  * `defaults[APP_SETTINGS]` fills what env leaves out; anything still missing or malformed is named.
  */
 export function loadConfig<T extends TObject> (
   schema: T,
-  defaults: Record<AppSettings, Record<string, unknown>>,
+  defaults: Defaults,
   env: Record<string, string | undefined>
 ): Static<T> & { APP_SETTINGS: AppSettings } {
   const settings = (env.APP_SETTINGS ?? 'development') as AppSettings
@@ -38,4 +76,14 @@ export function loadConfig<T extends TObject> (
   })
   if (problems.length) throw new ConfigError(problems)
   return { ...converted, APP_SETTINGS: settings } as Static<T> & { APP_SETTINGS: AppSettings }
+}
+
+/** Reads the TLS pair, naming the variable whose file is missing. */
+export function readTls (config: { TLS_CERT_FILE: string, TLS_KEY_FILE: string }): { cert: string, key: string } {
+  for (const name of ['TLS_CERT_FILE', 'TLS_KEY_FILE'] as const) {
+    if (!existsSync(config[name])) {
+      throw new Error(`${name}: no file at ${config[name]} (run "pnpm start" once to make local certificates)`)
+    }
+  }
+  return { cert: readFileSync(config.TLS_CERT_FILE, 'utf8'), key: readFileSync(config.TLS_KEY_FILE, 'utf8') }
 }

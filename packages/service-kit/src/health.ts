@@ -1,14 +1,23 @@
-// GET /health (alive, no I/O) and GET /ready (the database answers, 503 otherwise).
+// Health: GET /health (alive, no I/O), GET /ready (the database answers, 503 otherwise), and the container's
+// probe of /health from inside the container.
+import { X509Certificate } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { request } from 'node:https'
+import type { TLSSocket } from 'node:tls'
 import type { FastifyPluginAsync } from 'fastify'
 import { Health, Ready } from '@app/contracts'
-import { AppError } from './problem.ts'
-import { problems } from './responses.ts'
+import { AppError, problems } from './problems.ts'
 
 export interface HealthOptions { ready: () => Promise<void> }
 
 export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { ready }) => {
   app.get('/health', {
-    schema: { tags: ['health'], summary: 'Liveness', description: 'Answers without touching any dependency.', response: { 200: Health, ...problems() } }
+    schema: {
+      tags: ['health'],
+      summary: 'Liveness',
+      description: 'Answers without touching any dependency.',
+      response: { 200: Health, ...problems() }
+    }
   }, async () => ({ status: 'ok' as const }))
 
   app.get('/ready', {
@@ -26,5 +35,35 @@ export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { rea
       throw new AppError(503, 'DATABASE_UNAVAILABLE', 'The database does not answer')
     }
     return { status: 'ready' as const }
+  })
+}
+
+/**
+ * True when https://localhost:PORT/health answers 200 with the very certificate in TLS_CERT_FILE. The probe
+ * pins that certificate instead of trusting a CA, so it needs no configuration beyond the service's own.
+ */
+export function probeHealth (env: NodeJS.ProcessEnv, timeoutMs = 2_000): Promise<boolean> {
+  let expected: string
+  try {
+    expected = new X509Certificate(readFileSync(env.TLS_CERT_FILE ?? '')).fingerprint256
+  } catch {
+    return Promise.resolve(false)
+  }
+  return new Promise((resolve) => {
+    const req = request({
+      host: 'localhost',
+      port: Number(env.PORT),
+      path: '/health',
+      agent: false,
+      rejectUnauthorized: false,
+      timeout: timeoutMs
+    }, (res) => {
+      const peer = (res.socket as TLSSocket).getPeerX509Certificate()
+      res.resume()
+      resolve(res.statusCode === 200 && peer?.fingerprint256 === expected)
+    })
+    req.on('timeout', () => req.destroy())
+    req.on('error', () => resolve(false))
+    req.end()
   })
 }

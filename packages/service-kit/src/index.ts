@@ -1,13 +1,13 @@
-// What both services share: app base, config, errors, auth verification, database and migrations.
+// What both services share: the base app, config, problem+json, auth, the database, validation and the process.
 export { createServiceApp, type App, type ServiceAppOptions } from './app.ts'
-export { loadConfig, ConfigError, appSettings, type AppSettings } from './config.ts'
-export { AppError, problem, toProblem } from './problem.ts'
-export { authPlugin, createAccessTokenVerifier, ACCESS_TOKEN_ALGORITHM, type AuthOptions } from './auth.ts'
-export { parseJwks, readJwksFile, jwksToPem, type PublicJwk } from './jwks.ts'
-export { createDb, type DbOptions } from './db.ts'
-export { migrateToLatest } from './migrate.ts'
-export { runServer, type Started } from './server.ts'
+export { loadConfig, ConfigError, appSettings, commonConfig, commonDefaults, readTls, type AppSettings } from './config.ts'
+export { AppError, problem, toProblem, invalidField, problems, problemResponse, bodyProblems } from './problems.ts'
+export {
+  authPlugin, protectedRoutes, parseJwks, readJwksFile, toPublicJwk, ACCESS_TOKEN_ALGORITHM,
+  type AuthOptions, type AccessClaims, type PublicJwk
+} from './auth.ts'
+export { createDb, migrateToLatest, violatedUnique, violatedForeignKey, type DbOptions } from './database.ts'
+export { createAjv } from './validation.ts'
 export { redactedPaths } from './logging.ts'
-export { problems, problemResponse, bodyProblems } from './responses.ts'
-export { commonConfig, commonDefaults, readTls } from './common-config.ts'
-export { probeHealth } from './healthcheck.ts'
+export { probeHealth } from './health.ts'
+export { runServer, type ListenOn } from './server.ts'

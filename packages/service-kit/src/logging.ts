@@ -1,4 +1,8 @@
-// pino options shared by both services: JSON lines, request ids, and redaction of every secret we know of.
+// Logs: pino JSON lines with every secret we know of redacted, an x-request-id on every request and answer,
+// and one access-log line per request.
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import fp from 'fastify-plugin'
 import type { FastifyServerOptions } from 'fastify'
 
 export const redactedPaths = [
@@ -19,3 +23,25 @@ export function loggerOptions (level: string): FastifyServerOptions['logger'] {
   if (level === 'silent') return false
   return { level, redact: { paths: redactedPaths, censor: '[redacted]' } }
 }
+
+const SANE_REQUEST_ID = /^[\w.:-]{1,128}$/
+
+/** x-request-id: taken from the request when it is a sane token, made otherwise. */
+export function genReqId (req: IncomingMessage): string {
+  const given = req.headers['x-request-id']
+  return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID()
+}
+
+/** Echoes the request id on every answer, and writes one line per request when it completes. */
+export const requestLogPlugin = fp(async (app) => {
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({
+      req: { method: request.method, url: request.url, remoteAddress: request.ip },
+      res: { statusCode: reply.statusCode },
+      responseTime: reply.elapsedTime
+    }, 'request completed')
+  })
+}, { name: 'request-log' })

@@ -1,31 +1,63 @@
-// Process entry shared by both services: build from the environment, listen, and close with grace on a signal.
+// Process entry shared by both services: build from the environment, listen, close with grace on a signal
+// (close-with-grace), and the opt-in event-loop delay report.
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import closeWithGrace from 'close-with-grace'
+import type { FastifyBaseLogger } from 'fastify'
 import type { App } from './app.ts'
-import { loopStatsEnabled, reportLoopDelayOnSignal } from './loop-delay.ts'
 
-export interface Started { app: App, port: number, host: string }
+export interface ListenOn { app: App, port: number, host: string }
 
-async function listen ({ app, port, host }: Started): Promise<void> {
-  let closing = false
-  const close = async (signal: string) => {
-    if (closing) return
-    closing = true
-    app.log.info({ signal }, 'shutting down')
-    setTimeout(() => process.exit(1), 10_000).unref()
-    await app.close()
-    process.exit(0)
+/** How long in-flight requests get after a signal before the process is ended anyway. */
+const GRACE_MS = 10_000
+const LOOP_STATS_SIGNAL = 'SIGUSR2'
+const RESOLUTION_MS = 10
+
+/** The histogram holds timer intervals; the delay is what exceeds the sampling interval. */
+const delayMs = (ns: number) => Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100)
+
+/** Off unless EVENT_LOOP_STATS is 1; any value other than 1 or 0 stops the process, naming the variable. */
+export function loopStatsEnabled (env: NodeJS.ProcessEnv): boolean {
+  const value = env.EVENT_LOOP_STATS
+  if (value === undefined || value === '' || value === '0') return false
+  if (value === '1') return true
+  throw new Error(`EVENT_LOOP_STATS must be 1 or 0 (got "${value}")`)
+}
+
+/** No HTTP surface: a signal asks, the log answers, so load tools can read the delay from outside. */
+export function reportLoopDelayOnSignal (log: FastifyBaseLogger, signal: NodeJS.Signals = LOOP_STATS_SIGNAL): () => void {
+  const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
+  histogram.enable()
+  // asked for by a signal, so written whatever LOG_LEVEL says
+  const out = log.child({}, { level: 'info' })
+  const report = () => {
+    const eventLoopDelay = {
+      p50_ms: delayMs(histogram.percentile(50)),
+      p99_ms: delayMs(histogram.percentile(99)),
+      max_ms: delayMs(histogram.max),
+      samples: histogram.count
+    }
+    histogram.reset()
+    out.info({ eventLoopDelay }, 'event loop delay')
   }
-  process.once('SIGINT', () => { void close('SIGINT') })
-  process.once('SIGTERM', () => { void close('SIGTERM') })
-  await app.listen({ port, host })
+  process.on(signal, report)
+  return () => {
+    process.off(signal, report)
+    histogram.disable()
+  }
 }
 
 /** Runs a service: any configuration or startup failure is one line naming what is wrong, then exit 1. */
-export async function runServer (name: string, build: (env: NodeJS.ProcessEnv) => Promise<Started>): Promise<void> {
+export async function runServer (name: string, build: (env: NodeJS.ProcessEnv) => Promise<ListenOn>): Promise<void> {
   try {
     const loopStats = loopStatsEnabled(process.env)
-    const started = await build(process.env)
-    if (loopStats) reportLoopDelayOnSignal(started.app.log)
-    await listen(started)
+    const { app, port, host } = await build(process.env)
+    if (loopStats) reportLoopDelayOnSignal(app.log)
+    closeWithGrace({ delay: GRACE_MS, skip: loopStats ? [LOOP_STATS_SIGNAL] : [] }, async ({ signal, err }) => {
+      if (err) app.log.error({ err }, 'closing after an unexpected error')
+      else app.log.info({ signal }, 'shutting down')
+      await app.close()
+    })
+    await app.listen({ port, host })
   } catch (err) {
     process.stderr.write(`${name}: ${(err as Error).message}\n`)
     process.exit(1)

@@ -1,12 +1,18 @@
 // The base app's shared behaviour: problem+json for every failure, request ids, health, docs.
 import t from 'tap'
 import { Type } from 'typebox'
+import { createTestDatabase, makeTestKeys } from '@app/testing'
 import { createServiceApp, AppError } from '../src/index.ts'
 
-async function app (ready: () => Promise<void> = async () => {}) {
+/** Nothing listens on port 1: a database that refuses at once. */
+const NO_DATABASE = 'postgres://nobody:none@127.0.0.1:1/none'
+const keys = makeTestKeys()
+
+async function app (databaseUrl = NO_DATABASE) {
   const app = await createServiceApp({
     logLevel: 'silent',
-    ready,
+    database: { url: databaseUrl, max: 1 },
+    auth: { publicKeys: keys.publicKeys, issuer: 'users-service', audience: 'classifieds' },
     bodyLimit: 1024,
     docs: { title: 'test', version: '0.0.0', description: 'test', servers: ['https://localhost'], tags: [] }
   })
@@ -81,11 +87,11 @@ t.test('x-request-id is echoed when sane and made otherwise', async (t) => {
 })
 
 t.test('health answers without I/O; ready follows the database check', async (t) => {
-  let up = true
-  const a = await app(async () => { if (!up) throw new Error('down') })
-  t.same((await a.inject({ method: 'GET', url: '/health' })).json(), { status: 'ok' })
-  t.same((await a.inject({ method: 'GET', url: '/ready' })).json(), { status: 'ready' })
-  up = false
+  const db = await createTestDatabase(t)
+  const up = await app(db.offersUrl)
+  t.same((await up.inject({ method: 'GET', url: '/health' })).json(), { status: 'ok' })
+  t.same((await up.inject({ method: 'GET', url: '/ready' })).json(), { status: 'ready' })
+  const a = await app()
   const res = await a.inject({ method: 'GET', url: '/ready' })
   t.equal(res.statusCode, 503)
   t.match(res.json(), { code: 'DATABASE_UNAVAILABLE' })

@@ -1,7 +1,7 @@
 // The opt-in event-loop delay report: off by default, strict about its flag, one log line per signal.
 import t from 'tap'
 import type { FastifyBaseLogger } from 'fastify'
-import { loopStatsEnabled, reportLoopDelayOnSignal } from '../src/loop-delay.ts'
+import { loopStatsEnabled, reportLoopDelayOnSignal } from '../src/server.ts'
 
 t.test('EVENT_LOOP_STATS is off unless 1, and a bad value names the variable', async (t) => {
   t.equal(loopStatsEnabled({}), false)

@@ -1,19 +1,24 @@
 // Builds the Offers app from a config: never reads the environment, never listens.
-import { sql } from 'kysely'
-import { authPlugin, createDb, createServiceApp, type App } from '@app/service-kit'
+import type { Kysely } from 'kysely'
+import { createServiceApp, protectedRoutes, type App } from '@app/service-kit'
 import type { OffersConfig } from './config.ts'
 import type { DB } from './db/types.ts'
-import { offerRoutes } from './routes/offers.ts'
-import { offersService } from './services/offers.ts'
+import { offersRepository } from './offers/offers.repository.ts'
+import { createOfferRoutes, findOfferRoutes } from './offers/offers.routes.ts'
+import { createOffersService } from './offers/offers.service.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance { db: Kysely<DB> }
+}
 
 export const version = '1.0.0'
 
 export async function buildApp (config: OffersConfig): Promise<App> {
-  const db = createDb<DB>({ url: config.DATABASE_URL, max: config.DB_POOL_MAX })
   const app = await createServiceApp({
     logLevel: config.LOG_LEVEL,
     ...(config.tls ? { tls: config.tls } : {}),
-    ready: async () => { await sql`select 1`.execute(db) },
+    database: { url: config.DATABASE_URL, max: config.DB_POOL_MAX },
+    auth: { publicKeys: config.publicKeys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
     docs: {
       title: 'Offers service',
       version,
@@ -22,8 +27,8 @@ export async function buildApp (config: OffersConfig): Promise<App> {
       tags: [{ name: 'offers', description: 'Classified offers' }, { name: 'health', description: 'Liveness and readiness' }]
     }
   })
-  app.addHook('onClose', async () => { await db.destroy() })
-  await app.register(authPlugin, { publicKeys: config.publicKeys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE })
-  await app.register(offerRoutes, { offers: offersService(db) })
+  const offers = createOffersService(offersRepository(app.db))
+  await app.register(protectedRoutes(createOfferRoutes), { offers })
+  await app.register(findOfferRoutes, { offers })
   return app
 }

@@ -1,7 +1,7 @@
 // POST /offer/create/: every row of the contract, success and error, against a real PostgreSQL.
 import t from 'tap'
+import { createPublicKey } from 'node:crypto'
 import { claims, forge, makeTestKeys, signToken } from '@app/testing'
-import { jwksToPem, parseJwks } from '@app/service-kit'
 import { offersHarness } from './helpers.ts'
 
 const h = await offersHarness(t)
@@ -50,7 +50,7 @@ t.test('401 for a missing or bad token, each with problem+json and WWW-Authentic
   const userId = await h.createUser()
   const body = { user_id: userId, title: 'Bike', text: 'Red' }
   const good = claims({ userId })
-  const publicPem = jwksToPem(parseJwks(JSON.stringify({ keys: h.keys.publicKeys }))).get(h.keys.kid)!
+  const publicPem = createPublicKey({ key: { ...h.keys.publicKeys[0]! }, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString()
   const stranger = makeTestKeys()
   const cases: Record<string, Record<string, string>> = {
     'no authorization header': {},

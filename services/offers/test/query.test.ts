@@ -3,7 +3,7 @@ import t from 'tap'
 import { sql } from 'kysely'
 import { createDb } from '@app/service-kit'
 import type { DB } from '../src/db/types.ts'
-import { offersByUserQuery } from '../src/repositories/offers.ts'
+import { offersByUserQuery } from '../src/offers/offers.repository.ts'
 import { offersHarness } from './helpers.ts'
 
 const h = await offersHarness(t)

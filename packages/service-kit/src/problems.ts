@@ -1,10 +1,17 @@
-// Typed domain errors, and the mapping of every error to an RFC 9457 problem+json body.
+// One error path: typed domain errors, every error and unknown route as RFC 9457 problem+json, and the schemas
+// a route declares for its error statuses.
 import { STATUS_CODES } from 'node:http'
+import fp from 'fastify-plugin'
 import type { FastifyError } from 'fastify'
-import type { Problem } from '@app/contracts'
+import { Problem } from '@app/contracts'
 
 export class AppError extends Error {
-  constructor (readonly statusCode: number, readonly code: string, detail: string, readonly headers: Record<string, string> = {}) {
+  constructor (
+    readonly statusCode: number,
+    readonly code: string,
+    detail: string,
+    readonly headers: Record<string, string> = {}
+  ) {
     super(detail)
     this.name = 'AppError'
   }
@@ -37,8 +44,19 @@ function validationProblem (error: FastifyError): Problem {
   return problem(400, 'VALIDATION_FAILED', detail, errors)
 }
 
+/** A 400 shaped like a schema failure, for the rules JSON Schema cannot say (bytes in UTF-8, fields needed together). */
+export function invalidField (path: string, message: string): Error {
+  return Object.assign(new Error(`body${path} ${message}`), {
+    statusCode: 400,
+    validationContext: 'body',
+    validation: [{ instancePath: path, message, keyword: 'rule', params: {}, schemaPath: '#' }]
+  })
+}
+
+interface Answer { body: Problem, headers: Record<string, string>, internal: boolean }
+
 /** The problem for any thrown error; `internal` is true when the cause is ours, not the client's. */
-export function toProblem (error: FastifyError | AppError | Error): { body: Problem, headers: Record<string, string>, internal: boolean } {
+export function toProblem (error: FastifyError | AppError | Error): Answer {
   if (error instanceof AppError) {
     return { body: problem(error.statusCode, error.code, error.message), headers: error.headers, internal: false }
   }
@@ -52,3 +70,30 @@ export function toProblem (error: FastifyError | AppError | Error): { body: Prob
   }
   return { body: problem(500, 'INTERNAL_ERROR', 'An unexpected error occurred'), headers: {}, internal: true }
 }
+
+export const problemPlugin = fp(async (app) => {
+  app.setErrorHandler((error, request, reply) => {
+    const { body, headers, internal } = toProblem(error as Error)
+    if (internal) request.log.error({ err: error }, 'request failed')
+    else request.log.info({ code: body.code, status: body.status }, 'request refused')
+    return reply.code(body.status).headers(headers).type('application/problem+json').send(body)
+  })
+  app.setNotFoundHandler((request, reply) => {
+    return reply.code(404).type('application/problem+json')
+      .send(problem(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`))
+  })
+}, { name: 'problem-json' })
+
+/** The problem+json response: documented under its own media type, serialized with its schema. */
+export const problemResponse = {
+  description: 'Problem details (RFC 9457)',
+  content: { 'application/problem+json': { schema: Problem } }
+}
+
+/** `{ [status]: problem+json }` for the given statuses, plus 500, which any route can answer. */
+export function problems (...statuses: number[]): Record<number, typeof problemResponse> {
+  return Object.fromEntries([...statuses, 500].map((s) => [s, problemResponse]))
+}
+
+/** A JSON body can also be malformed (400), too large (413) or of another media type (415). */
+export const bodyProblems = [400, 413, 415] as const

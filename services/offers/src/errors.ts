@@ -1,0 +1,7 @@
+// The Offers service's domain errors, each with its stable code; the error handler makes them problem+json.
+import { AppError } from '@app/service-kit'
+
+export const errors = {
+  notSelf: () => new AppError(403, 'FORBIDDEN', 'Offers can only be created for the authenticated user'),
+  userNotFound: (userId: number) => new AppError(404, 'USER_NOT_FOUND', `No user with id ${userId}`)
+}

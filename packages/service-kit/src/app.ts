@@ -2,7 +2,6 @@
 // the database pool, access tokens, docs and health.
 import Fastify, { LogController } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { Kysely } from 'kysely'
 import { authPlugin, type AuthOptions } from './auth.ts'
 import { databaseAnswers, databasePlugin, type DbOptions } from './database.ts'
 import { docsPlugin, type DocsOptions } from './docs.ts'
@@ -47,6 +46,6 @@ export async function createServiceApp (opts: ServiceAppOptions): Promise<App> {
   await app.register(databasePlugin, opts.database)
   await app.register(authPlugin, opts.auth)
   await app.register(docsPlugin, opts.docs)
-  await app.register(healthRoutes, { ready: () => databaseAnswers(app.getDecorator<Kysely<unknown>>('db')) })
+  await app.register(healthRoutes, { ready: () => databaseAnswers(app.db) })
   return app
 }

@@ -105,7 +105,8 @@ export const authPlugin = fp<AuthOptions>(async (app, { publicKeys, issuer, audi
             kid: signer.kid,
             iss: issuer,
             aud: audience,
-            expiresIn: signer.ttlSeconds * 1000
+            // seconds: @fastify/jwt turns a number into milliseconds for fast-jwt
+            expiresIn: signer.ttlSeconds
           }
         }
       : {})

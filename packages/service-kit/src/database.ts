@@ -33,18 +33,22 @@ export function createDb<DB> ({ url, max = 10, onError = logPoolError }: DbOptio
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
 }
 
-/**
- * Opens the service's pool as `app.db` and closes it with the app. Each service types the decoration with its
- * own tables (`declare module 'fastify' { interface FastifyInstance { db: Kysely<DB> } }`).
- */
+/** The tables `app.db` sees: each service adds its own (`declare module '@app/service-kit'`, `extends DB`). */
+export interface ServiceTables {}
+
+declare module 'fastify' {
+  interface FastifyInstance { db: Kysely<ServiceTables> }
+}
+
+/** Opens the service's pool as `app.db` and closes it with the app. */
 export const databasePlugin = fp<DbOptions>(async (app, opts) => {
-  const db = createDb<unknown>(opts)
+  const db = createDb<ServiceTables>(opts)
   app.decorate('db', db)
   app.addHook('onClose', async () => { await db.destroy() })
 }, { name: 'database' })
 
 /** Resolves when the database answers a query. */
-export async function databaseAnswers (db: Kysely<unknown>): Promise<void> {
+export async function databaseAnswers (db: Kysely<ServiceTables>): Promise<void> {
   await sql`select 1`.execute(db)
 }
 

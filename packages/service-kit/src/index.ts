@@ -1,12 +1,16 @@
 // What both services share: the base app, config, problem+json, auth, the database, validation and the process.
 export { createServiceApp, type App, type ServiceAppOptions } from './app.ts'
 export { loadConfig, ConfigError, appSettings, commonConfig, commonDefaults, readTls, type AppSettings } from './config.ts'
-export { AppError, problem, toProblem, invalidField, problems, problemResponse, bodyProblems } from './problems.ts'
+export {
+  AppError, problem, toProblem, invalidField, problems, problemResponse, bodyProblems, NoContent, noContent
+} from './problems.ts'
 export {
   authPlugin, protectedRoutes, parseJwks, readJwksFile, toPublicJwk, ACCESS_TOKEN_ALGORITHM,
   type AuthOptions, type AccessClaims, type PublicJwk
 } from './auth.ts'
-export { createDb, migrateToLatest, violatedUnique, violatedForeignKey, type DbOptions } from './database.ts'
+export {
+  createDb, migrateToLatest, violatedUnique, violatedForeignKey, type DbOptions, type ServiceTables
+} from './database.ts'
 export { createAjv } from './validation.ts'
 export { redactedPaths } from './logging.ts'
 export { probeHealth } from './health.ts'

@@ -1,8 +1,8 @@
-// One error path: typed domain errors, every error and unknown route as RFC 9457 problem+json, and the schemas
-// a route declares for its error statuses.
+// One error path: typed domain errors, every error and unknown route as RFC 9457 problem+json; and the response
+// schemas a route declares for its error statuses and its empty answers.
 import { STATUS_CODES } from 'node:http'
 import fp from 'fastify-plugin'
-import type { FastifyError } from 'fastify'
+import type { FastifyError, FastifyReply } from 'fastify'
 import { Problem } from '@app/contracts'
 
 export class AppError extends Error {
@@ -97,3 +97,11 @@ export function problems (...statuses: number[]): Record<number, typeof problemR
 
 /** A JSON body can also be malformed (400), too large (413) or of another media type (415). */
 export const bodyProblems = [400, 413, 415] as const
+
+/** An empty 204 answer, as the OpenAPI document shows it. */
+export const NoContent = { type: 'null', description: 'No content' } as const
+
+/** 204 with no body at all: `send(null)` would put the text "null" on the wire. */
+export function noContent (reply: FastifyReply): FastifyReply {
+  return reply.code(204).send()
+}

@@ -1,5 +1,4 @@
 // Builds the Offers app from a config: never reads the environment, never listens.
-import type { Kysely } from 'kysely'
 import { createServiceApp, protectedRoutes, type App } from '@app/service-kit'
 import type { OffersConfig } from './config.ts'
 import type { DB } from './db/types.ts'
@@ -7,8 +6,9 @@ import { offersRepository } from './offers/offers.repository.ts'
 import { createOfferRoutes, findOfferRoutes } from './offers/offers.routes.ts'
 import { createOffersService } from './offers/offers.service.ts'
 
-declare module 'fastify' {
-  interface FastifyInstance { db: Kysely<DB> }
+// app.db sees this service's tables
+declare module '@app/service-kit' {
+  interface ServiceTables extends DB {}
 }
 
 export const version = '1.0.0'

@@ -1,39 +1,38 @@
 // Builds the Users app from a config: never reads the environment, never listens.
-import { sql } from 'kysely'
-import { authPlugin, createDb, createServiceApp, type App } from '@app/service-kit'
-import { createOffersClient, type OffersClient } from '@app/offers-client'
+import { createServiceApp, protectedRoutes, type App } from '@app/service-kit'
+import { authRoutes } from './auth/auth.routes.ts'
+import { createAuthService } from './auth/auth.service.ts'
+import { createLoginLimiter } from './auth/login-limiter.ts'
+import { createPasswords } from './auth/passwords.ts'
+import { accessTokens, signingKid } from './auth/tokens.ts'
 import type { UsersConfig } from './config.ts'
+import { createStore } from './db/store.ts'
 import type { DB } from './db/types.ts'
-import { authRoutes } from './routes/auth.ts'
-import { jwksRoutes } from './routes/jwks.ts'
-import { registryRoutes } from './routes/registry.ts'
-import { userRoutes } from './routes/user.ts'
-import { usersRoutes } from './routes/users.ts'
-import { memoryAttemptStore } from './services/attempt-store.ts'
-import { createServices } from './services/index.ts'
+import { attemptStorePlugin } from './plugins/attempt-store.ts'
+import { offersClientPlugin } from './plugins/offers-client.ts'
+import { registryRoutes, userRoutes } from './users/users.routes.ts'
+import { createUsersService } from './users/users.service.ts'
+
+// app.db sees this service's tables
+declare module '@app/service-kit' {
+  interface ServiceTables extends DB {}
+}
 
 export const version = '1.0.0'
 
-/** What a test may hand in instead of what the config describes. */
-export interface Overrides { offers?: OffersClient }
-
-export async function buildApp (config: UsersConfig, overrides: Overrides = {}): Promise<App> {
-  if (config.RATE_LIMIT_REDIS_URL) {
-    throw new Error('RATE_LIMIT_REDIS_URL: a shared rate-limit store is not built yet; leave it unset (limits are kept per process)')
-  }
-  const db = createDb<DB>({ url: config.DATABASE_URL, max: config.DB_POOL_MAX })
-  const offers = overrides.offers ?? createOffersClient({ baseUrl: config.OFFERS_URL, ca: config.offersCa, timeoutMs: config.OFFERS_TIMEOUT_MS })
-  const attempts = memoryAttemptStore()
-  const closeAll = async () => { await Promise.all([db.destroy(), offers.close(), attempts.close()]) }
-  // built first: a signing key that matches no published key stops the boot here, with nothing left open
-  const services = await createServices(config, { db, offers, attempts }).catch(async (err: unknown) => {
-    await closeAll()
-    throw err
-  })
+export async function buildApp (config: UsersConfig): Promise<App> {
+  // checked first: a signing key that matches no published key stops the boot before anything is opened
+  const kid = signingKid(config.signingKey, config.publicKeys)
   const app = await createServiceApp({
     logLevel: config.LOG_LEVEL,
     ...(config.tls ? { tls: config.tls } : {}),
-    ready: async () => { await sql`select 1`.execute(db) },
+    database: { url: config.DATABASE_URL, max: config.DB_POOL_MAX },
+    auth: {
+      publicKeys: config.publicKeys,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      signer: { privateKey: config.signingKey, kid, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }
+    },
     docs: {
       title: 'Users service',
       version,
@@ -46,12 +45,30 @@ export async function buildApp (config: UsersConfig, overrides: Overrides = {}):
       ]
     }
   })
-  app.addHook('onClose', closeAll)
-  await app.register(authPlugin, { publicKeys: config.publicKeys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE })
-  await app.register(registryRoutes, { services })
-  await app.register(authRoutes, { services, loginsPerIpPerMinute: config.LOGIN_MAX_PER_IP_PER_MINUTE })
-  await app.register(userRoutes, { services })
-  await app.register(usersRoutes, { services })
-  await app.register(jwksRoutes, { publicKeys: config.publicKeys })
+  try {
+    await app.register(offersClientPlugin, { baseUrl: config.OFFERS_URL, ca: config.offersCa, timeoutMs: config.OFFERS_TIMEOUT_MS })
+    await app.register(attemptStorePlugin, { redisUrl: config.RATE_LIMIT_REDIS_URL })
+    const store = createStore(app.db)
+    const passwords = await createPasswords(config.BCRYPT_COST)
+    const limiter = createLoginLimiter({
+      store: app.attempts,
+      maxFailures: config.LOGIN_MAX_FAILURES,
+      windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS
+    })
+    const auth = createAuthService({
+      store,
+      passwords,
+      accessTokens: accessTokens(app.jwt, config.ACCESS_TOKEN_TTL_SECONDS),
+      limiter,
+      refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS
+    })
+    const users = createUsersService({ store, passwords, offers: app.offers })
+    await app.register(registryRoutes, { users })
+    await app.register(authRoutes, { auth, loginsPerIpPerMinute: config.LOGIN_MAX_PER_IP_PER_MINUTE, publicKeys: config.publicKeys })
+    await app.register(protectedRoutes(userRoutes), { users })
+  } catch (err) {
+    await app.close()
+    throw err
+  }
   return app
 }

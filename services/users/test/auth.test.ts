@@ -1,7 +1,6 @@
 // POST /user/auth/: the token pair, the access token's claims and key, one 401 for unknown user and wrong password.
-import { createHash } from 'node:crypto'
+import { createHash, createPublicKey, verify } from 'node:crypto'
 import t from 'tap'
-import { createAccessTokenVerifier, parseJwks } from '@app/service-kit'
 import { adminDb, buildTestApp, setup } from './helpers/app.ts'
 import { bearer, login, register, uniqueName } from './helpers/users.ts'
 
@@ -23,8 +22,10 @@ t.test('200: an EdDSA access token under the key\'s kid, with every claim, and a
   t.equal(claims.exp - claims.iat, 900)
   t.ok(Math.abs(claims.iat - Date.now() / 1000) < 60)
   t.match(claims.jti, /^[0-9a-f-]{36}$/)
-  const verify = createAccessTokenVerifier({ publicKeys: parseJwks(JSON.stringify({ keys: keys.publicKeys })), issuer: 'users-service', audience: 'classifieds' })
-  t.equal(await verify(pair.access_token), user.id, 'a verifier with only the public key accepts it')
+  const [header, payload, signature] = pair.access_token.split('.') as [string, string, string]
+  const publicKey = createPublicKey({ key: { ...keys.publicKeys[0]! }, format: 'jwk' })
+  t.ok(verify(null, Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url')),
+    'the published public key alone verifies the signature')
   t.equal((await app.inject({ method: 'GET', url: '/users/', headers: bearer(pair.access_token) })).statusCode, 200)
 })
 

@@ -1,8 +1,8 @@
 // The per-username limiter and its in-memory store, on a clock the test moves: sliding window, Retry-After, the key cap.
 import t from 'tap'
 import { AppError } from '@app/service-kit'
-import { memoryAttemptStore } from '../src/services/attempt-store.ts'
-import { createLoginLimiter } from '../src/services/login-limiter.ts'
+import { memoryAttemptStore } from '../src/auth/attempt-store.ts'
+import { createLoginLimiter } from '../src/auth/login-limiter.ts'
 
 function harness (maxFailures = 3, windowSeconds = 60) {
   let now = 1_000_000

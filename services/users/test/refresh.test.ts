@@ -1,7 +1,7 @@
 // Refresh rotation, replay (revokes the session), expiry, revocation, concurrent refreshes, and logout.
 import t from 'tap'
 import { sql } from 'kysely'
-import { hashRefreshToken } from '../src/services/tokens.ts'
+import { hashRefreshToken } from '../src/auth/tokens.ts'
 import { adminDb, setup } from './helpers/app.ts'
 import { bearer, login, session } from './helpers/users.ts'
 

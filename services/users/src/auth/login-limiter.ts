@@ -1,6 +1,6 @@
 // Per-username limit on failed logins: LOGIN_MAX_FAILURES in LOGIN_FAILURE_WINDOW_SECONDS, then 429 with Retry-After.
 import type { AttemptStore } from './attempt-store.ts'
-import { errors } from './errors.ts'
+import { errors } from '../errors.ts'
 
 export interface LoginLimiterOptions {
   store: AttemptStore

@@ -1,7 +1,7 @@
 // Passwords: the 8–72 bytes rule, bcrypt hashes (async only) and a dummy hash so an unknown user costs the same.
 import { randomBytes } from 'node:crypto'
 import bcrypt from 'bcrypt'
-import { invalidField } from './errors.ts'
+import { invalidField } from '@app/service-kit'
 
 /** bcrypt reads only the first 72 bytes: a longer password is refused, never cut. */
 export const PASSWORD_BYTES = { min: 8, max: 72 } as const

@@ -1,24 +1,22 @@
 // Login, refresh and logout: a session is a family of single-use refresh tokens; reuse revokes the family.
 import { randomUUID } from 'node:crypto'
-import type { Kysely } from 'kysely'
 import type { TokenPair } from '@app/contracts'
-import type { DB } from '../db/types.ts'
-import { findCredentialsByUsername } from '../repositories/users.ts'
-import { consumeRefreshToken, findRefreshToken, insertRefreshToken, revokeTokens } from '../repositories/refresh-tokens.ts'
-import { errors } from './errors.ts'
+import type { Store } from '../db/store.ts'
+import { errors } from '../errors.ts'
+import type { ConsumedToken } from './auth.repository.ts'
 import type { LoginLimiter } from './login-limiter.ts'
 import type { Passwords } from './passwords.ts'
 import { hashRefreshToken, newRefreshToken, type AccessTokens } from './tokens.ts'
 
-export interface SessionsDeps {
-  db: Kysely<DB>
+export interface AuthServiceDeps {
+  store: Store
   passwords: Passwords
   accessTokens: AccessTokens
   limiter: LoginLimiter
   refreshTtlDays: number
 }
 
-export interface Sessions {
+export interface AuthService {
   login: (username: string, password: string) => Promise<TokenPair>
   refresh: (refreshToken: string) => Promise<TokenPair>
   logout: (refreshToken: string) => Promise<void>
@@ -26,11 +24,11 @@ export interface Sessions {
 
 const DAY_MS = 86_400_000
 
-export function createSessions ({ db, passwords, accessTokens, limiter, refreshTtlDays }: SessionsDeps): Sessions {
-  /** A new refresh token in `familyId`, written with `trx`, and the access token that goes with it. */
-  async function issue (trx: Kysely<DB>, userId: number, familyId: string): Promise<TokenPair> {
+export function createAuthService ({ store, passwords, accessTokens, limiter, refreshTtlDays }: AuthServiceDeps): AuthService {
+  /** A new refresh token in `familyId`, written through `trx`, and the access token that goes with it. */
+  async function issue (trx: Store, userId: number, familyId: string): Promise<TokenPair> {
     const refresh = newRefreshToken()
-    await insertRefreshToken(trx, {
+    await trx.refreshTokens.insert({
       user_id: userId,
       family_id: familyId,
       token_hash: refresh.hash,
@@ -49,28 +47,28 @@ export function createSessions ({ db, passwords, accessTokens, limiter, refreshT
    * Consumes a live token in `trx` and returns its session. A known but used token is a replay:
    * its whole family is revoked. Anything else (unknown, expired, revoked) simply fails.
    */
-  async function consume (trx: Kysely<DB>, refreshToken: string) {
+  async function consume (trx: Store, refreshToken: string): Promise<ConsumedToken | undefined> {
     const hash = hashRefreshToken(refreshToken)
-    const consumed = await consumeRefreshToken(trx, hash)
+    const consumed = await trx.refreshTokens.consume(hash)
     if (consumed) return consumed
-    const known = await findRefreshToken(trx, hash)
-    if (known?.used_at) await revokeTokens(trx, { family_id: known.family_id })
+    const known = await trx.refreshTokens.find(hash)
+    if (known?.used_at) await trx.refreshTokens.revoke({ family_id: known.family_id })
     return undefined
   }
 
   return {
     async login (username, password) {
       const userId = await limiter.guard(username.toLowerCase(), async () => {
-        const found = await findCredentialsByUsername(db, username)
+        const found = await store.users.findCredentials(username)
         return await passwords.verify(password, found?.password_hash) ? found?.id : undefined
       })
       if (userId === undefined) throw errors.invalidCredentials()
-      return issue(db, userId, randomUUID())
+      return issue(store, userId, randomUUID())
     },
 
     async refresh (refreshToken) {
       // the replay's revocation must commit even though the answer is 401, so the error is thrown after
-      const pair = await db.transaction().execute(async (trx) => {
+      const pair = await store.transaction(async (trx) => {
         const session = await consume(trx, refreshToken)
         return session && await issue(trx, session.user_id, session.family_id)
       })
@@ -79,9 +77,9 @@ export function createSessions ({ db, passwords, accessTokens, limiter, refreshT
     },
 
     async logout (refreshToken) {
-      const ended = await db.transaction().execute(async (trx) => {
+      const ended = await store.transaction(async (trx) => {
         const session = await consume(trx, refreshToken)
-        if (session) await revokeTokens(trx, { family_id: session.family_id })
+        if (session) await trx.refreshTokens.revoke({ family_id: session.family_id })
         return session !== undefined
       })
       if (!ended) throw errors.invalidRefreshToken()

@@ -6,27 +6,20 @@ export const errors = {
   emailTaken: () => new AppError(409, 'EMAIL_TAKEN', 'This email address is already registered'),
   invalidCredentials: () => new AppError(401, 'INVALID_CREDENTIALS', 'The username or password is wrong'),
   invalidCurrentPassword: () => new AppError(401, 'INVALID_CURRENT_PASSWORD', 'current_password is wrong'),
-  invalidRefreshToken: () => new AppError(401, 'INVALID_REFRESH_TOKEN', 'The refresh token is invalid, expired, revoked or already used'),
+  invalidRefreshToken: () => new AppError(401, 'INVALID_REFRESH_TOKEN',
+    'The refresh token is invalid, expired, revoked or already used'),
   notSelf: () => new AppError(403, 'FORBIDDEN', 'Only the user themself may change or delete this account'),
   userNotFound: () => new AppError(404, 'USER_NOT_FOUND', 'There is no such user'),
   offersUnavailable: () => new AppError(503, 'OFFERS_UNAVAILABLE', 'The Offers service could not be reached in time'),
   tooManyFailures: (retryAfterSeconds: number) => new AppError(429, 'TOO_MANY_FAILED_LOGINS',
-    `Too many failed logins for this username; retry in ${retryAfterSeconds} s`, { 'retry-after': String(retryAfterSeconds) }),
+    `Too many failed logins for this username; retry in ${retryAfterSeconds} s`,
+    { 'retry-after': String(retryAfterSeconds) }),
   tooManyRequests: (retryAfterSeconds: number) => new AppError(429, 'TOO_MANY_REQUESTS',
     `Too many login attempts from this address; retry in ${retryAfterSeconds} s`)
 }
 
-/** A 400 shaped like a schema failure, for the rules JSON Schema cannot say (bytes in UTF-8, fields needed together). */
-export function invalidField (path: string, message: string): Error {
-  return Object.assign(new Error(`body${path} ${message}`), {
-    statusCode: 400,
-    validationContext: 'body',
-    validation: [{ instancePath: path, message, keyword: 'users', params: {}, schemaPath: '#' }]
-  })
-}
-
 /** Maps a unique violation on users.users (by index name) to its 409, and passes anything else on. */
-export function takenError (constraint: string | undefined): AppError | undefined {
+export function takenError (constraint: string | undefined): Error | undefined {
   if (constraint === 'users_username_lower_key') return errors.usernameTaken()
   if (constraint === 'users_email_key') return errors.emailTaken()
   return undefined

@@ -1,16 +1,7 @@
-// Access tokens (EdDSA JWTs under the signing key's kid) and opaque refresh tokens, kept only as SHA-256.
+// Access tokens (EdDSA JWTs signed through @fastify/jwt under the signing key's kid) and opaque refresh tokens,
+// kept only as SHA-256.
 import { createHash, createPrivateKey, createPublicKey, randomBytes, randomUUID } from 'node:crypto'
-import { createSigner } from 'fast-jwt'
-import { ACCESS_TOKEN_ALGORITHM, type PublicJwk } from '@app/service-kit'
-
-export interface AccessTokenOptions {
-  /** PEM (PKCS#8) of the Ed25519 private key */
-  signingKey: string
-  publicKeys: PublicJwk[]
-  issuer: string
-  audience: string
-  ttlSeconds: number
-}
+import type { AccessClaims, PublicJwk } from '@app/service-kit'
 
 export interface AccessTokens {
   ttlSeconds: number
@@ -27,19 +18,9 @@ export function signingKid (signingKey: string, publicKeys: PublicJwk[]): string
   return match.kid
 }
 
-export function createAccessTokens (opts: AccessTokenOptions): AccessTokens {
-  const sign = createSigner({
-    key: opts.signingKey,
-    algorithm: ACCESS_TOKEN_ALGORITHM,
-    kid: signingKid(opts.signingKey, opts.publicKeys),
-    iss: opts.issuer,
-    aud: opts.audience,
-    expiresIn: opts.ttlSeconds * 1000
-  })
-  return {
-    ttlSeconds: opts.ttlSeconds,
-    sign: (userId) => sign({ user_id: userId, sub: String(userId), jti: randomUUID() })
-  }
+/** `jwt` signs with the algorithm, kid, issuer, audience and lifetime the auth plugin was given. */
+export function accessTokens (jwt: { sign: (claims: AccessClaims) => string }, ttlSeconds: number): AccessTokens {
+  return { ttlSeconds, sign: (userId) => jwt.sign({ user_id: userId, sub: String(userId), jti: randomUUID() }) }
 }
 
 export function hashRefreshToken (token: string): Buffer {

@@ -1,0 +1,70 @@
+// POST /user/auth/ (login, limited per address and per username), /user/auth/refresh/, /user/auth/logout/, and
+// GET /.well-known/jwks.json.
+import rateLimit from '@fastify/rate-limit'
+import { Jwks, LoginBody, RefreshBody, TokenPair } from '@app/contracts'
+import { bodyProblems, NoContent, noContent, problems, type App, type PublicJwk } from '@app/service-kit'
+import { errors } from '../errors.ts'
+import type { AuthService } from './auth.service.ts'
+
+export interface AuthRoutesOptions {
+  auth: AuthService
+  /** LOGIN_MAX_PER_IP_PER_MINUTE */
+  loginsPerIpPerMinute: number
+  publicKeys: PublicJwk[]
+}
+
+export async function authRoutes (app: App, { auth, loginsPerIpPerMinute, publicKeys }: AuthRoutesOptions): Promise<void> {
+  // In memory, per process: the address limit is a flood guard; the per-username failure limit protects accounts.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => errors.tooManyRequests(Math.max(1, Math.ceil(context.ttl / 1000)))
+  })
+
+  app.post('/user/auth/', {
+    config: { rateLimit: { max: loginsPerIpPerMinute, timeWindow: 60_000 } },
+    schema: {
+      tags: ['auth'],
+      summary: 'Log in',
+      description: 'Answers an access token (EdDSA JWT) and a refresh token that starts a new session. Unknown ' +
+        'users and wrong passwords get the same 401. Limited per client address per minute, and per username on ' +
+        'failed attempts; over a limit the answer is 429 with `Retry-After`.',
+      body: LoginBody,
+      response: { 200: TokenPair, ...problems(...bodyProblems, 401, 429) }
+    }
+  }, async (request) => auth.login(request.body.username, request.body.password))
+
+  app.post('/user/auth/refresh/', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Rotate a refresh token',
+      description: 'Exchanges a live refresh token for a new pair; the old one is used up. Presenting a used token ' +
+        'revokes its whole session. Expired, revoked, used or unknown tokens answer 401.',
+      body: RefreshBody,
+      response: { 200: TokenPair, ...problems(...bodyProblems, 401) }
+    }
+  }, async (request) => auth.refresh(request.body.refresh_token))
+
+  app.post('/user/auth/logout/', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Log out',
+      description: 'Revokes the session (the token family) of a live refresh token. Answers 204 with no body.',
+      body: RefreshBody,
+      response: { 204: NoContent, ...problems(...bodyProblems, 401) }
+    }
+  }, async (request, reply) => {
+    await auth.logout(request.body.refresh_token)
+    return noContent(reply)
+  })
+
+  // parseJwks kept only the public members of each key: a private `d` can never be published by mistake.
+  const jwks = { keys: publicKeys }
+  app.get('/.well-known/jwks.json', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Public signing keys',
+      description: 'The JWKS of the public keys that verify access tokens; a token names its key by `kid`.',
+      response: { 200: Jwks, ...problems() }
+    }
+  }, async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(jwks))
+}

@@ -1,0 +1,125 @@
+// Accounts: registration, a user with their offers (from the Offers service), pages of users, and changes and
+// deletion by the user themself. Uniqueness is left to the database's unique indexes.
+import type { PatchUserBody, RegisterBody, RegisteredUser, User, UsersPage, UsersPageQuery, UserWithOffers } from '@app/contracts'
+import { OffersClientError, type OffersClient } from '@app/offers-client'
+import { invalidField, violatedUnique } from '@app/service-kit'
+import { checkPasswordBytes, type Passwords } from '../auth/passwords.ts'
+import type { Store } from '../db/store.ts'
+import { errors, takenError } from '../errors.ts'
+import type { AccountChanges, AccountRow } from './users.repository.ts'
+
+/** The request a read is made for: its id goes on to Offers, and why Offers failed goes to its log. */
+export interface RequestContext {
+  id: string
+  log: { warn: (details: object, message: string) => void }
+}
+
+export interface UsersServiceDeps {
+  store: Store
+  passwords: Passwords
+  offers: Pick<OffersClient, 'offersByUser'>
+}
+
+export interface UsersService {
+  register: (body: RegisterBody) => Promise<RegisteredUser>
+  user: (callerId: number, userId: number, request: RequestContext) => Promise<UserWithOffers>
+  page: (query: UsersPageQuery) => Promise<UsersPage>
+  update: (callerId: number, userId: number, body: PatchUserBody) => Promise<User>
+  remove: (callerId: number, userId: number) => Promise<void>
+}
+
+function toUser (row: AccountRow): User {
+  const { id, username, email } = row
+  return { id, username, email, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString() }
+}
+
+/** Runs a write and turns a unique violation into USERNAME_TAKEN or EMAIL_TAKEN. */
+async function unique<T> (write: Promise<T>): Promise<T> {
+  try {
+    return await write
+  } catch (err) {
+    throw takenError(violatedUnique(err)) ?? err
+  }
+}
+
+export function createUsersService ({ store, passwords, offers }: UsersServiceDeps): UsersService {
+  /** The hash `current_password` was checked against, when one was given. */
+  async function provenHash (userId: number, currentPassword: string | undefined): Promise<string | undefined> {
+    if (currentPassword === undefined) return undefined
+    const hash = await store.users.findPasswordHash(userId)
+    if (hash === undefined) throw errors.userNotFound()
+    if (!await passwords.verify(currentPassword, hash)) throw errors.invalidCurrentPassword()
+    return hash
+  }
+
+  /** The user's offers; any way the call fails is a 503 for the client, and its reason goes to the log. */
+  async function offersOf (userId: number, request: RequestContext) {
+    try {
+      return await offers.offersByUser(userId, { requestId: request.id })
+    } catch (err) {
+      if (!(err instanceof OffersClientError)) throw err
+      request.log.warn({ failure: err.failure, statusCode: err.statusCode, detail: err.message }, 'offers unavailable')
+      throw errors.offersUnavailable()
+    }
+  }
+
+  return {
+    async register ({ username, password, email }) {
+      checkPasswordBytes(password, '/password')
+      const passwordHash = await passwords.hash(password)
+      const row = await unique(store.users.insert({ username, email: email.toLowerCase(), password_hash: passwordHash }))
+      return { id: row.id, username: row.username, email: row.email, created_at: row.created_at.toISOString() }
+    },
+
+    async user (callerId, userId, request) {
+      const row = await store.users.findById(userId)
+      if (!row) throw errors.userNotFound()
+      const { email, ...shown } = toUser(row)
+      return { ...shown, ...(callerId === userId ? { email } : {}), offers: await offersOf(userId, request) }
+    },
+
+    async page ({ page_num: pageNum, page_size: pageSize }) {
+      const total = await store.users.count()
+      const rows = await store.users.page({ limit: pageSize, offset: (pageNum - 1) * pageSize, total })
+      return {
+        items: rows.map((r) => ({ id: r.id, username: r.username, created_at: r.created_at.toISOString() })),
+        page_num: pageNum,
+        page_size: pageSize,
+        total
+      }
+    },
+
+    async update (callerId, userId, body) {
+      if (callerId !== userId) throw errors.notSelf()
+      const { username, email, password, current_password: currentPassword } = body
+      if (username === undefined && email === undefined && password === undefined) {
+        throw invalidField('/', 'must change at least one of username, email, password')
+      }
+      if (password !== undefined) {
+        checkPasswordBytes(password, '/password')
+        if (currentPassword === undefined) throw invalidField('/current_password', 'is required to change the password')
+      }
+      const expectedHash = await provenHash(userId, currentPassword)
+      const changes: AccountChanges = {
+        ...(username !== undefined ? { username } : {}),
+        ...(email !== undefined ? { email: email.toLowerCase() } : {}),
+        ...(password !== undefined ? { password_hash: await passwords.hash(password) } : {})
+      }
+      const row = await unique(store.transaction(async (trx) => {
+        const updated = await trx.users.update(userId, changes, expectedHash)
+        // a new password ends every session: stolen refresh tokens die with the old password
+        if (updated && password !== undefined) await trx.refreshTokens.revoke({ user_id: userId })
+        return updated
+      }))
+      if (row) return toUser(row)
+      // nothing matched: the account is gone, or its password changed after current_password was checked
+      if (expectedHash !== undefined && await store.users.findById(userId)) throw errors.invalidCurrentPassword()
+      throw errors.userNotFound()
+    },
+
+    async remove (callerId, userId) {
+      if (callerId !== userId) throw errors.notSelf()
+      if (!await store.users.remove(userId)) throw errors.userNotFound()
+    }
+  }
+}

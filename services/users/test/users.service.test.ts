@@ -1,0 +1,65 @@
+// Unit: account rules without HTTP or PostgreSQL — only yourself, uniqueness, passwords, Offers failures.
+import t from 'tap'
+import { OffersClientError } from '@app/offers-client'
+import { createUsersService } from '../src/users/users.service.ts'
+import { memoryStore, plainPasswords } from './helpers/memory-store.ts'
+
+const quietLog = { warn: () => {} }
+
+function setup (offersByUser = async () => []) {
+  const store = memoryStore()
+  return { store, users: createUsersService({ store, passwords: plainPasswords, offers: { offersByUser } }) }
+}
+
+const alice = { username: 'Alice', password: 'secret-pass', email: 'Alice@Example.com' }
+
+t.test('register keeps the username as spelt and lower-cases the email; a taken one is 409', async (t) => {
+  const { users } = setup()
+  t.match(await users.register(alice), { id: 1, username: 'Alice', email: 'alice@example.com' })
+  await t.rejects(users.register({ ...alice, email: 'other@example.com', username: 'alice' }), { statusCode: 409, code: 'USERNAME_TAKEN' })
+  await t.rejects(users.register({ ...alice, username: 'bob' }), { statusCode: 409, code: 'EMAIL_TAKEN' })
+})
+
+t.test('a password is 8 to 72 bytes in UTF-8: a longer one is refused, never cut', async (t) => {
+  const { users } = setup()
+  await t.rejects(users.register({ ...alice, password: 'é'.repeat(37) }), { statusCode: 400, message: /^body\/password must be 8 to 72 bytes/ })
+})
+
+t.test('only the user themself may change or delete the account', async (t) => {
+  const { users } = setup()
+  const { id } = await users.register(alice)
+  await t.rejects(users.update(id + 1, id, { username: 'mallory' }), { statusCode: 403, code: 'FORBIDDEN' })
+  await t.rejects(users.remove(id + 1, id), { statusCode: 403, code: 'FORBIDDEN' })
+  await t.rejects(users.remove(id + 1, id + 1), { statusCode: 404, code: 'USER_NOT_FOUND' })
+})
+
+t.test('a new password needs the current one, and ends every session', async (t) => {
+  const { store, users } = setup()
+  const { id } = await users.register(alice)
+  await store.refreshTokens.insert({ user_id: id, family_id: 'f', token_hash: Buffer.from('t'), expires_at: new Date(Date.now() + 60_000) })
+  await t.rejects(users.update(id, id, { password: 'new-password' }), { statusCode: 400, message: /current_password/ })
+  await t.rejects(users.update(id, id, { password: 'new-password', current_password: 'wrong-pass' }),
+    { statusCode: 401, code: 'INVALID_CURRENT_PASSWORD' })
+  t.equal(store.rows.tokens[0]!.revoked_at, null, 'a refused change revokes nothing')
+  await users.update(id, id, { password: 'new-password', current_password: 'secret-pass' })
+  t.not(store.rows.tokens[0]!.revoked_at, null, 'the session was ended')
+  t.equal(await store.users.findPasswordHash(id), 'hash:new-password')
+})
+
+t.test('another user\'s page omits the email; one\'s own shows it', async (t) => {
+  const { users } = setup()
+  const { id } = await users.register(alice)
+  const request = { id: 'r1', log: quietLog }
+  t.notOk('email' in await users.user(id + 1, id, request))
+  t.match(await users.user(id, id, request), { email: 'alice@example.com', offers: [] })
+  await t.rejects(users.user(id, id + 1, request), { statusCode: 404, code: 'USER_NOT_FOUND' })
+})
+
+t.test('Offers failing in any way is 503 OFFERS_UNAVAILABLE, never an empty list', async (t) => {
+  const { users } = setup(async () => { throw new OffersClientError('timeout', 'no answer in 2000 ms') })
+  const { id } = await users.register(alice)
+  const warned: object[] = []
+  await t.rejects(users.user(id, id, { id: 'r1', log: { warn: (details) => { warned.push(details) } } }),
+    { statusCode: 503, code: 'OFFERS_UNAVAILABLE' })
+  t.match(warned, [{ failure: 'timeout' }], 'the reason goes to the log')
+})

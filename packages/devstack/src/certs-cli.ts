@@ -2,7 +2,7 @@
 import { ensureCertificates } from './certs.ts'
 import { ensureJwtKeys } from './jwt-keys.ts'
 import { paths } from './paths.ts'
-import { stack } from './services.ts'
+import { stack } from './stack.ts'
 
 const made = await ensureCertificates(paths.certs, stack.map((s) => s.name))
 const jwt = await ensureJwtKeys(paths.jwt)

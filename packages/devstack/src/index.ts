@@ -5,6 +5,6 @@ export { initCluster, startCluster, stopCluster, runningPid, type ClusterOptions
 export { spawnTs, TS_NODE_ARGS } from './node-process.ts'
 export { freePort, portFree } from './port.ts'
 export { paths, repoRoot, caFiles, certFiles, jwtFiles } from './paths.ts'
-export { stack, users, offers, type ServiceSpec } from './services.ts'
+export { stack, users, offers, type ServiceSpec } from './stack.ts'
 export { waitHealthy } from './wait-healthy.ts'
 export { StartError } from './embedded.ts'

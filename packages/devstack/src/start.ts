@@ -10,7 +10,7 @@ import { spawnTs } from './node-process.ts'
 import { caFiles, certFiles, jwtFiles, paths } from './paths.ts'
 import { portFree } from './port.ts'
 import { devSecrets } from './secrets.ts'
-import { offers, stack, users } from './services.ts'
+import { offers, stack, users } from './stack.ts'
 import { waitHealthy } from './wait-healthy.ts'
 
 const log = (msg: string) => process.stdout.write(`[start] ${msg}\n`)

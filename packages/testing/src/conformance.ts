@@ -1,10 +1,6 @@
 // Contract conformance in tests: every response must match the schema its route declares for that status.
-import AjvModule from 'ajv'
-import formatsModule from 'ajv-formats'
 import type { FastifyInstance } from 'fastify'
-
-const Ajv = AjvModule.default
-const addFormats = formatsModule.default
+import { createAjv } from '@app/service-kit'
 
 export interface ConformanceFailure { route: string, status: number, problem: string }
 
@@ -14,8 +10,7 @@ export interface ConformanceFailure { route: string, status: number, problem: st
  * the response is turned into a 500 CONFORMANCE_FAILED so that the test that made the call fails.
  */
 export function enforceConformance (app: FastifyInstance): ConformanceFailure[] {
-  const ajv = new Ajv({ strict: false, allErrors: true })
-  addFormats(ajv)
+  const ajv = createAjv({ allErrors: true })
   const cache = new WeakMap<object, ReturnType<typeof ajv.compile>>()
   const failures: ConformanceFailure[] = []
   app.addHook('onSend', async (request, reply, payload) => {

@@ -12,9 +12,9 @@ const testSettings = {
   fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300', shared_buffers: '128MB'
 }
 
-type Started = Pick<TestState, 'kind' | 'adminUrl' | 'handle'>
+type StartedPostgres = Pick<TestState, 'kind' | 'adminUrl' | 'handle'>
 
-async function embedded (): Promise<Started> {
+async function embedded (): Promise<StartedPostgres> {
   const dir = await mkdtemp(path.join(tmpdir(), 'test-pg-'))
   const dataDir = path.join(dir, 'data')
   const password = 'postgres-test'
@@ -24,7 +24,7 @@ async function embedded (): Promise<Started> {
   return { kind: 'embedded', adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, handle: dir }
 }
 
-async function container (): Promise<Started> {
+async function container (): Promise<StartedPostgres> {
   const image = process.env.TEST_POSTGRES_IMAGE || defaultImage
   const { adminUrl, id } = await startContainer({ image, port: await freePort(), settings: testSettings })
   return { kind: 'container', adminUrl, handle: id }
@@ -34,7 +34,7 @@ function dockerLikely (): boolean {
   return Boolean(process.env.DOCKER_HOST) || existsSync('/var/run/docker.sock')
 }
 
-export async function startTestPostgres (mode = process.env.TEST_POSTGRES ?? 'auto'): Promise<Started> {
+export async function startTestPostgres (mode = process.env.TEST_POSTGRES ?? 'auto'): Promise<StartedPostgres> {
   switch (mode) {
     case 'url': {
       const url = process.env.TEST_DATABASE_URL

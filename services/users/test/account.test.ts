@@ -1,10 +1,10 @@
 // PATCH and DELETE /user/{user_id}/: self only, 404 when gone, 409 on taken names, password changes end every session.
 import t from 'tap'
-import { adminDb, setup } from './helpers/app.ts'
+import { superuserDb, setup } from './helpers/app.ts'
 import { login, register, session } from './helpers/users.ts'
 
 const { app, db } = await setup(t)
-const admin = adminDb(t, db)
+const admin = superuserDb(t, db)
 const patch = (id: number, auth: Record<string, string>, payload: object) => app.inject({ method: 'PATCH', url: `/user/${id}/`, headers: auth, payload })
 const remove = (id: number, auth: Record<string, string>) => app.inject({ method: 'DELETE', url: `/user/${id}/`, headers: auth })
 const refresh = (token: string) => app.inject({ method: 'POST', url: '/user/auth/refresh/', payload: { refresh_token: token } })

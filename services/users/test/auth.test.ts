@@ -1,11 +1,11 @@
 // POST /user/auth/: the token pair, the access token's claims and key, one 401 for unknown user and wrong password.
 import { createHash, createPublicKey, verify } from 'node:crypto'
 import t from 'tap'
-import { adminDb, setup } from './helpers/app.ts'
+import { superuserDb, setup } from './helpers/app.ts'
 import { bearer, login, register, uniqueName } from './helpers/users.ts'
 
 const { app, db, keys } = await setup(t)
-const admin = adminDb(t, db)
+const admin = superuserDb(t, db)
 const post = (payload: object) => app.inject({ method: 'POST', url: '/user/auth/', payload })
 const part = (token: string, i: number) => JSON.parse(Buffer.from(token.split('.')[i]!, 'base64url').toString())
 

@@ -2,11 +2,11 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import { hashRefreshToken } from '../src/auth/tokens.ts'
-import { adminDb, setup } from './helpers/app.ts'
+import { superuserDb, setup } from './helpers/app.ts'
 import { bearer, login, session } from './helpers/users.ts'
 
 const { app, db } = await setup(t)
-const admin = adminDb(t, db)
+const admin = superuserDb(t, db)
 const refresh = (token: string) => app.inject({ method: 'POST', url: '/user/auth/refresh/', payload: { refresh_token: token } })
 const logout = (token: string) => app.inject({ method: 'POST', url: '/user/auth/logout/', payload: { refresh_token: token } })
 

@@ -1,10 +1,10 @@
 // POST /user/registry/: every contract row, the 72-byte rule with multi-byte characters, concurrent registrations.
 import t from 'tap'
-import { adminDb, setup } from './helpers/app.ts'
+import { superuserDb, setup } from './helpers/app.ts'
 import { login, register, uniqueName } from './helpers/users.ts'
 
 const { app, db } = await setup(t)
-const admin = adminDb(t, db)
+const admin = superuserDb(t, db)
 
 const post = (payload: unknown) => app.inject({ method: 'POST', url: '/user/registry/', payload: payload as object })
 const body = (over: Record<string, unknown> = {}) => {

@@ -1,11 +1,11 @@
 // GET /users/: pages ordered by id, the exact total kept by triggers, and the limits on page_num and page_size.
 import t from 'tap'
 import { sql } from 'kysely'
-import { adminDb, setup } from './helpers/app.ts'
+import { superuserDb, setup } from './helpers/app.ts'
 import { register, session } from './helpers/users.ts'
 
 const { app, db } = await setup(t)
-const admin = adminDb(t, db)
+const admin = superuserDb(t, db)
 const me = await session(app)
 const page = (query: string) => app.inject({ method: 'GET', url: `/users/${query}`, headers: me.auth })
 const counted = async () => Number((await sql<{ n: string }>`select count(*) as n from users.users`.execute(admin)).rows[0]!.n)

@@ -8,7 +8,9 @@ export default [
       // A TypeBox schema and its Static type share one name on purpose.
       '@typescript-eslint/no-redeclare': 'off',
       // `void promise` marks a deliberately unawaited call in signal handlers.
-      'no-void': ['error', { allowAsStatement: true }]
+      'no-void': ['error', { allowAsStatement: true }],
+      // Lines stay within 120 columns (URLs and regular expressions aside).
+      '@stylistic/max-len': ['off', { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true }]
     }
   }
 ]

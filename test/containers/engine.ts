@@ -1,8 +1,8 @@
 // A Docker engine for the container tests: the one that answers, or one started here (root + apt), stopped after.
 import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { closeSync, openSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { supervise } from '@app/devstack'
 import { run, succeeds } from './command.ts'
 
 export interface Engine {
@@ -53,19 +53,16 @@ async function startEngine (logFile: string, log: (msg: string) => void): Promis
     detached: true
   })
   closeSync(fd)
-  const exited = once(dockerd, 'exit')
+  const engine = supervise(dockerd)
   log(`started dockerd (pid ${dockerd.pid}, log ${logFile})`)
   const stop = async () => {
-    if (dockerd.exitCode !== null || dockerd.signalCode !== null) return
-    dockerd.kill('SIGTERM')
-    const timer = setTimeout(() => dockerd.kill('SIGKILL'), 30_000)
-    await exited
-    clearTimeout(timer)
+    if (!engine.running()) return
+    await engine.stop(30_000)
     log(`stopped dockerd (pid ${dockerd.pid})`)
   }
   for (let i = 0; i < 60; i++) {
     if (await answers()) return stop
-    if (dockerd.exitCode !== null) break
+    if (!engine.running()) break
     await sleep(1000)
   }
   await stop()

@@ -1,5 +1,6 @@
-// Runs a TypeScript entry point of the repository in its own Node process (through tsx, on the packages' sources).
+// Child processes: a TypeScript entry point run through tsx on the packages' sources, and stopping one politely.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
+import { once } from 'node:events'
 import { repoRoot } from './paths.ts'
 
 /** Workspace packages resolve to src/*.ts under the `development` condition (dist/*.js otherwise). */
@@ -12,4 +13,27 @@ export function spawnTs (file: string, env: Record<string, string>, stdio: Stdio
     env: { ...process.env, ...env },
     stdio
   })
+}
+
+export interface Supervised {
+  child: ChildProcess
+  /** resolves when the process has exited, however */
+  exited: Promise<void>
+  running: () => boolean
+  /** SIGTERM, then SIGKILL if it has not exited within graceMs; resolves once it has exited */
+  stop: (graceMs?: number) => Promise<void>
+}
+
+/** A child process with its exit as a promise, and a stop that asks before it forces. */
+export function supervise (child: ChildProcess): Supervised {
+  const exited = once(child, 'exit').then(() => undefined)
+  const running = () => child.exitCode === null && child.signalCode === null
+  const stop = async (graceMs = 10_000) => {
+    if (!running()) return
+    child.kill('SIGTERM')
+    const killer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+    await exited
+    clearTimeout(killer)
+  }
+  return { child, exited, running, stop }
 }

@@ -1,12 +1,10 @@
 // `pnpm start`: certificates, keys, PostgreSQL, bootstrap and migrations, then both services; Ctrl-C stops all.
-import type { ChildProcess } from 'node:child_process'
-import { prepareDatabase } from '@app/migrator'
-import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
+import { prepareDatabase } from '@app/migrator'
 import { ensureCertificates } from './certs.ts'
 import { StartError, startDevPostgres } from './embedded.ts'
 import { ensureJwtKeys } from './jwt-keys.ts'
-import { spawnTs } from './node-process.ts'
+import { spawnTs, supervise, type Supervised } from './node-process.ts'
 import { caFiles, certFiles, jwtFiles, paths } from './paths.ts'
 import { portFree } from './port.ts'
 import { devSecrets } from './secrets.ts'
@@ -35,16 +33,13 @@ async function main () {
     log(`embedded PostgreSQL on 127.0.0.1:${pgPort}, data in .data/pg`)
   }
 
-  const children: Array<{ proc: ChildProcess, exited: Promise<unknown> }> = []
+  const children: Supervised[] = []
   let stopping = false
   const stopAll = async (code: number) => {
     if (stopping) return
     stopping = true
     log('stopping…')
-    await Promise.all(children.map(async ({ proc, exited }) => {
-      proc.kill('SIGTERM')
-      await exited
-    }))
+    await Promise.all(children.map((child) => child.stop()))
     await stopDb()
     log('stopped')
     process.exit(code)
@@ -65,7 +60,7 @@ async function main () {
     for (const svc of [offers, users]) {
       const files = certFiles(paths.certs, svc.name)
       const child = spawnTs(svc.server, { ...env[svc.name], TLS_CERT_FILE: files.cert, TLS_KEY_FILE: files.key })
-      children.push({ proc: child, exited: once(child, 'exit') })
+      children.push(supervise(child))
       child.on('exit', (code) => {
         if (!stopping) {
           log(`the ${svc.name} service exited (code ${code}); stopping the rest`)
@@ -74,7 +69,7 @@ async function main () {
       })
     }
     const caPem = await readFile(ca, 'utf8')
-    await Promise.all([users, offers].map((svc, i) => waitHealthy(`https://localhost:${svc.port}`, caPem, children[1 - i]!.proc)))
+    await Promise.all([users, offers].map((svc, i) => waitHealthy(`https://localhost:${svc.port}`, caPem, children[1 - i]!.child)))
     log('ready:')
     for (const svc of stack) log(`  ${svc.name.padEnd(6)} https://localhost:${svc.port}  docs: https://localhost:${svc.port}/docs`)
     log(`  CA to trust: ${ca}`)

@@ -1,7 +1,5 @@
 // Runs a service's server.ts in its own process over HTTPS on 127.0.0.1 (port 0 unless told), for cross-service tests.
-import type { ChildProcess } from 'node:child_process'
-import { once } from 'node:events'
-import { offers, spawnTs, users } from '@app/devstack'
+import { offers, spawnTs, supervise, users } from '@app/devstack'
 import { testTlsFiles } from './tls.ts'
 
 export interface ServiceProcess {
@@ -39,9 +37,8 @@ export async function startServiceProcess (t: Teardown, service: 'users' | 'offe
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
   child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString() })
-  const exited = once(child, 'exit')
-  const stop = () => stopProcess(child, exited)
-  t.teardown(stop)
+  const { exited, stop } = supervise(child)
+  t.teardown(() => stop())
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${service} did not listen within ${timeoutMs} ms:\n${output}`)), timeoutMs)
     const check = () => {
@@ -64,13 +61,5 @@ export async function startServiceProcess (t: Teardown, service: 'users' | 'offe
     }
     return pattern.test(output)
   }
-  return { url: `https://127.0.0.1:${port}`, port, output: () => output, waitForOutput, stop }
-}
-
-async function stopProcess (child: ChildProcess, exited: Promise<unknown>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  child.kill('SIGTERM')
-  const killer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-  await exited
-  clearTimeout(killer)
+  return { url: `https://127.0.0.1:${port}`, port, output: () => output, waitForOutput, stop: () => stop() }
 }

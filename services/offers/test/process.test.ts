@@ -1,7 +1,7 @@
 // The real Offers process (server.ts) over HTTPS: configured from the environment, called by the client, logs, graceful stop.
 import t from 'tap'
 import { spawn } from 'node:child_process'
-import { EventEmitter, once } from 'node:events'
+import { EventEmitter } from 'node:events'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
 import { createOffersClient } from '@app/offers-client'
 import { createDb } from '@app/service-kit'
-import { claims, createTestDatabase, httpsRequest, makeTestKeys, signToken, testTls, TS_NODE_ARGS } from '@app/testing'
+import { claims, createTestDatabase, httpsRequest, makeTestKeys, signToken, supervise, testTls, TS_NODE_ARGS } from '@app/testing'
 
 const db = await createTestDatabase(t)
 const keys = makeTestKeys()
@@ -36,11 +36,8 @@ const child = spawn(process.execPath, [...TS_NODE_ARGS, fileURLToPath(new URL('.
   },
   stdio: ['ignore', 'pipe', 'inherit']
 })
-const exited = once(child, 'exit')
-t.teardown(async () => {
-  if (child.exitCode === null) child.kill('SIGKILL')
-  await exited
-})
+const server = supervise(child)
+t.teardown(() => server.stop())
 
 const logs: Array<Record<string, unknown>> = []
 const logged = new EventEmitter()
@@ -103,8 +100,7 @@ t.test('logs are JSON lines that carry the request id and never the token', asyn
 })
 
 t.test('SIGTERM closes the server with grace: exit code 0', async (t) => {
-  child.kill('SIGTERM')
-  const [code] = await exited
-  t.equal(code, 0)
+  await server.stop()
+  t.equal(child.exitCode, 0)
   t.ok(logs.some((l) => l.msg === 'shutting down'))
 })

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { repoRoot } from '@app/devstack'
 import { run, runShown, succeeds } from './command.ts'
 
-export const OFFICIAL = { node: 'node:24-bookworm-slim', postgres: 'postgres:17-alpine' }
+const OFFICIAL = { node: 'node:24-bookworm-slim', postgres: 'postgres:17-alpine' }
 const STAND_INS = { node: 'local/node:24-bookworm-slim', postgres: 'local/postgres:15-bookworm' }
 export const TARGETS = ['users', 'offers', 'migrate'] as const
 export type Target = typeof TARGETS[number]

@@ -4,7 +4,7 @@ import bcrypt from 'bcrypt'
 import { invalidField } from '@app/service-kit'
 
 /** bcrypt reads only the first 72 bytes: a longer password is refused, never cut. */
-export const PASSWORD_BYTES = { min: 8, max: 72 } as const
+const PASSWORD_BYTES = { min: 8, max: 72 } as const
 
 export function checkPasswordBytes (password: string, path: string): void {
   const bytes = Buffer.byteLength(password, 'utf8')

@@ -3,7 +3,9 @@ import { Type, type Static } from 'typebox'
 import { Id, Timestamp } from './common.ts'
 import { Offer } from './offers.ts'
 
-export const Username = Type.String({ minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9_.-]+$', description: '3–32 of A–Z a–z 0–9 _ . -', examples: ['alice'] })
+/** What registration accepts as a username: also the only spellings login can reach an account by. */
+export const USERNAME_RULE = { minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9_.-]+$' } as const
+export const Username = Type.String({ ...USERNAME_RULE, description: '3–32 of A–Z a–z 0–9 _ . -', examples: ['alice'] })
 export const Email = Type.String({ format: 'email', maxLength: 254, examples: ['alice@example.com'] })
 /** bcrypt stops at a NUL byte (it would silently cut the password there), and PostgreSQL text cannot hold one. */
 const NO_NUL = '^[^\\u0000]*$'

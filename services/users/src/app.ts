@@ -10,6 +10,7 @@ import { createStore } from './db/store.ts'
 import type { DB } from './db/types.ts'
 import { attemptStorePlugin } from './plugins/attempt-store.ts'
 import { offersClientPlugin } from './plugins/offers-client.ts'
+import { rateLimitPlugin } from './plugins/rate-limit.ts'
 import { registryRoutes, userRoutes } from './users/users.routes.ts'
 import { createUsersService } from './users/users.service.ts'
 
@@ -48,11 +49,13 @@ export async function buildApp (config: UsersConfig): Promise<App> {
   try {
     await app.register(offersClientPlugin, { baseUrl: config.OFFERS_URL, ca: config.offersCa, timeoutMs: config.OFFERS_TIMEOUT_MS })
     await app.register(attemptStorePlugin, { redisUrl: config.RATE_LIMIT_REDIS_URL })
+    await app.register(rateLimitPlugin)
     const store = createStore(app.db)
-    const passwords = await createPasswords(config.BCRYPT_COST)
+    const passwords = await createPasswords({ cost: config.BCRYPT_COST, maxQueue: config.BCRYPT_MAX_QUEUE })
     const limiter = createLoginLimiter({
       store: app.attempts,
       maxFailures: config.LOGIN_MAX_FAILURES,
+      maxFailuresPerUsername: config.LOGIN_MAX_FAILURES_PER_USERNAME,
       windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS
     })
     const auth = createAuthService({
@@ -62,10 +65,14 @@ export async function buildApp (config: UsersConfig): Promise<App> {
       limiter,
       refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS
     })
-    const users = createUsersService({ store, passwords, offers: app.offers })
-    await app.register(registryRoutes, { users })
+    const users = createUsersService({ store, passwords, limiter, offers: app.offers })
+    const limits = {
+      registrationsPerHour: config.REGISTER_MAX_PER_IP_PER_HOUR,
+      passwordChangesPerHour: config.PASSWORD_CHANGE_MAX_PER_IP_PER_HOUR
+    }
+    await app.register(registryRoutes, { users, limits })
     await app.register(authRoutes, { auth, loginsPerIpPerMinute: config.LOGIN_MAX_PER_IP_PER_MINUTE, publicKeys: config.publicKeys })
-    await app.register(protectedRoutes(userRoutes), { users })
+    await app.register(protectedRoutes(userRoutes), { users, limits })
   } catch (err) {
     await app.close()
     throw err

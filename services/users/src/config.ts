@@ -9,9 +9,13 @@ export const UsersSettings = Type.Object({
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400 }),
   REFRESH_TOKEN_TTL_DAYS: Type.Integer({ minimum: 1, maximum: 365 }),
   BCRYPT_COST: Type.Integer({ minimum: 4, maximum: 15 }),
+  BCRYPT_MAX_QUEUE: Type.Integer({ minimum: 0, maximum: 10_000 }),
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1 }),
+  LOGIN_MAX_FAILURES_PER_USERNAME: Type.Integer({ minimum: 1 }),
   LOGIN_FAILURE_WINDOW_SECONDS: Type.Integer({ minimum: 1 }),
   LOGIN_MAX_PER_IP_PER_MINUTE: Type.Integer({ minimum: 1 }),
+  REGISTER_MAX_PER_IP_PER_HOUR: Type.Integer({ minimum: 1 }),
+  PASSWORD_CHANGE_MAX_PER_IP_PER_HOUR: Type.Integer({ minimum: 1 }),
   RATE_LIMIT_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   OFFERS_URL: Type.String({ pattern: '^https://' }),
   OFFERS_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60_000 }),
@@ -26,9 +30,13 @@ function defaults () {
   const shared = {
     ACCESS_TOKEN_TTL_SECONDS: 900,
     REFRESH_TOKEN_TTL_DAYS: 30,
+    BCRYPT_MAX_QUEUE: 16,
     LOGIN_MAX_FAILURES: 5,
+    LOGIN_MAX_FAILURES_PER_USERNAME: 100,
     LOGIN_FAILURE_WINDOW_SECONDS: 900,
     LOGIN_MAX_PER_IP_PER_MINUTE: 100,
+    REGISTER_MAX_PER_IP_PER_HOUR: 20,
+    PASSWORD_CHANGE_MAX_PER_IP_PER_HOUR: 10,
     OFFERS_TIMEOUT_MS: 2000
   }
   return {

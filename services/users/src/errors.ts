@@ -15,7 +15,9 @@ export const errors = {
     `Too many failed logins for this username; retry in ${retryAfterSeconds} s`,
     { 'retry-after': String(retryAfterSeconds) }),
   tooManyRequests: (retryAfterSeconds: number) => new AppError(429, 'TOO_MANY_REQUESTS',
-    `Too many login attempts from this address; retry in ${retryAfterSeconds} s`)
+    `Too many requests of this kind from this address; retry in ${retryAfterSeconds} s`),
+  passwordHashingBusy: () => new AppError(503, 'PASSWORD_HASHING_BUSY',
+    'Too many password checks are waiting; retry shortly', { 'retry-after': '1' })
 }
 
 /** Maps a unique violation on users.users (by index name) to its 409, and passes anything else on. */

@@ -1,16 +1,18 @@
-// The per-username limiter and its in-memory store, on a clock the test moves: sliding window, Retry-After, the key cap.
+// The failure limiter and its in-memory store, on a clock the test moves: sliding windows, Retry-After, the key cap.
 import t from 'tap'
 import { AppError } from '@app/service-kit'
 import { memoryAttemptStore } from '../src/auth/attempt-store.ts'
 import { createLoginLimiter } from '../src/auth/login-limiter.ts'
 
+const alice = { username: 'alice', address: '192.0.2.1' }
+
 function harness (maxFailures = 3, windowSeconds = 60) {
   let now = 1_000_000
   const store = memoryAttemptStore()
   t.teardown(() => store.close())
-  const limiter = createLoginLimiter({ store, maxFailures, windowSeconds, now: () => now })
-  const fail = () => limiter.guard('alice', async () => undefined)
-  const succeed = () => limiter.guard('alice', async () => 42)
+  const limiter = createLoginLimiter({ store, maxFailures, maxFailuresPerUsername: 1000, windowSeconds, now: () => now })
+  const fail = () => limiter.guard(alice, async () => undefined)
+  const succeed = () => limiter.guard(alice, async () => 42)
   return { store, limiter, fail, succeed, tick: (ms: number) => { now += ms } }
 }
 
@@ -37,20 +39,37 @@ t.test('refused attempts and successes do not count; a thrown attempt does not e
   const h = harness(2)
   await h.fail()
   for (let i = 0; i < 5; i++) t.equal(await h.succeed(), 42)
-  await t.rejects(h.limiter.guard('alice', async () => { throw new Error('database down') }), /database down/)
+  await t.rejects(h.limiter.guard(alice, async () => { throw new Error('database down') }), /database down/)
   await h.fail()
   for (let i = 0; i < 3; i++) t.ok(await refused(h.fail()))
   h.tick(60_001)
   t.equal(await h.succeed(), 42, 'refusals did not extend the window')
 })
 
-t.test('keys are independent; the store forgets the least recently tried key beyond its cap', async (t) => {
+t.test('failures are evicted by age, never by pressure: a spray of new names cannot flush a victim\'s record', async (t) => {
   const store = memoryAttemptStore({ maxKeys: 2 })
   t.teardown(() => store.close())
-  await store.add('a', 1, 1000)
-  await store.add('b', 2, 1000)
-  await store.add('a', 3, 1000)
-  await store.add('c', 4, 1000)
-  t.same((await store.add('b', 5, 1000)).times, [5], 'b was the least recently tried and was dropped')
-  t.same((await store.add('a', 6, 1000)).times.length, 1, 'then a, when b came back')
+  await store.add('victim', 1, 1000)
+  await store.add('spray-1', 2, 1000)
+  await t.rejects(store.add('spray-2', 3, 1000), { statusCode: 503, code: 'LOGIN_BUSY' }, 'full: a new key is refused')
+  t.same((await store.add('victim', 4, 1000)).times, [1, 4], 'the victim\'s failures are all still there')
+  t.same((await store.add('spray-3', 1002, 1000)).times, [1002], 'once old keys expire, there is room again')
+})
+
+t.test('per (username, address), plus a higher limit per username across all addresses', async (t) => {
+  let now = 1_000_000
+  const store = memoryAttemptStore()
+  t.teardown(() => store.close())
+  const limiter = createLoginLimiter({ store, maxFailures: 2, maxFailuresPerUsername: 5, windowSeconds: 60, now: () => now })
+  const fail = (address: string) => limiter.guard({ username: 'alice', address }, async () => undefined)
+  const owner = (address: string) => limiter.guard({ username: 'alice', address }, async () => 'in')
+  await fail('203.0.113.7')
+  await fail('203.0.113.7')
+  await t.rejects(fail('203.0.113.7'), { statusCode: 429, code: 'TOO_MANY_FAILED_LOGINS' }, 'that address is locked out')
+  t.equal(await owner('198.51.100.1'), 'in', 'the owner, from another address, still logs in')
+  for (const a of ['198.51.100.2', '198.51.100.3', '198.51.100.4']) await fail(a)
+  await t.rejects(owner('198.51.100.9'), { statusCode: 429, code: 'TOO_MANY_FAILED_LOGINS' },
+    'a distributed guess reaches the per-username limit')
+  now += 60_001
+  t.equal(await owner('198.51.100.9'), 'in', 'and the window ends')
 })

@@ -1,6 +1,8 @@
 // Unit: account rules without HTTP or PostgreSQL — only yourself, uniqueness, passwords, Offers failures.
 import t from 'tap'
 import { OffersClientError } from '@app/offers-client'
+import { memoryAttemptStore } from '../src/auth/attempt-store.ts'
+import { createLoginLimiter } from '../src/auth/login-limiter.ts'
 import { createUsersService } from '../src/users/users.service.ts'
 import { memoryStore, plainPasswords } from './helpers/memory-store.ts'
 
@@ -8,8 +10,13 @@ const quietLog = { warn: () => {} }
 
 function setup (offersByUser = async () => []) {
   const store = memoryStore()
-  return { store, users: createUsersService({ store, passwords: plainPasswords, offers: { offersByUser } }) }
+  const attempts = memoryAttemptStore()
+  t.teardown(() => attempts.close())
+  const limiter = createLoginLimiter({ store: attempts, maxFailures: 3, maxFailuresPerUsername: 100, windowSeconds: 900 })
+  return { store, users: createUsersService({ store, passwords: plainPasswords, limiter, offers: { offersByUser } }) }
 }
+
+const request = { id: 'r1', ip: '192.0.2.1', log: quietLog }
 
 const alice = { username: 'Alice', password: 'secret-pass', email: 'Alice@Example.com' }
 
@@ -28,7 +35,7 @@ t.test('a password is 8 to 72 bytes in UTF-8: a longer one is refused, never cut
 t.test('only the user themself may change or delete the account', async (t) => {
   const { users } = setup()
   const { id } = await users.register(alice)
-  await t.rejects(users.update(id + 1, id, { username: 'mallory' }), { statusCode: 403, code: 'FORBIDDEN' })
+  await t.rejects(users.update(id + 1, id, { username: 'mallory' }, request), { statusCode: 403, code: 'FORBIDDEN' })
   await t.rejects(users.remove(id + 1, id), { statusCode: 403, code: 'FORBIDDEN' })
   await t.rejects(users.remove(id + 1, id + 1), { statusCode: 404, code: 'USER_NOT_FOUND' })
 })
@@ -37,19 +44,18 @@ t.test('a new password needs the current one, and ends every session', async (t)
   const { store, users } = setup()
   const { id } = await users.register(alice)
   await store.refreshTokens.insert({ user_id: id, family_id: 'f', token_hash: Buffer.from('t'), expires_at: new Date(Date.now() + 60_000) })
-  await t.rejects(users.update(id, id, { password: 'new-password' }), { statusCode: 400, message: /current_password/ })
-  await t.rejects(users.update(id, id, { password: 'new-password', current_password: 'wrong-pass' }),
+  await t.rejects(users.update(id, id, { password: 'new-password' }, request), { statusCode: 400, message: /current_password/ })
+  await t.rejects(users.update(id, id, { password: 'new-password', current_password: 'wrong-pass' }, request),
     { statusCode: 401, code: 'INVALID_CURRENT_PASSWORD' })
   t.equal(store.rows.tokens[0]!.revoked_at, null, 'a refused change revokes nothing')
-  await users.update(id, id, { password: 'new-password', current_password: 'secret-pass' })
+  await users.update(id, id, { password: 'new-password', current_password: 'secret-pass' }, request)
   t.not(store.rows.tokens[0]!.revoked_at, null, 'the session was ended')
-  t.equal(await store.users.findPasswordHash(id), 'hash:new-password')
+  t.equal((await store.users.findLogin(id))?.password_hash, 'hash:new-password')
 })
 
 t.test('another user\'s page omits the email; one\'s own shows it', async (t) => {
   const { users } = setup()
   const { id } = await users.register(alice)
-  const request = { id: 'r1', log: quietLog }
   t.notOk('email' in await users.user(id + 1, id, request))
   t.match(await users.user(id, id, request), { email: 'alice@example.com', offers: [] })
   await t.rejects(users.user(id, id + 1, request), { statusCode: 404, code: 'USER_NOT_FOUND' })
@@ -59,7 +65,15 @@ t.test('Offers failing in any way is 503 OFFERS_UNAVAILABLE, never an empty list
   const { users } = setup(async () => { throw new OffersClientError('timeout', 'no answer in 2000 ms') })
   const { id } = await users.register(alice)
   const warned: object[] = []
-  await t.rejects(users.user(id, id, { id: 'r1', log: { warn: (details) => { warned.push(details) } } }),
+  await t.rejects(users.user(id, id, { ...request, log: { warn: (details) => { warned.push(details) } } }),
     { statusCode: 503, code: 'OFFERS_UNAVAILABLE' })
   t.match(warned, [{ failure: 'timeout' }], 'the reason goes to the log')
+})
+
+t.test('a wrong current_password counts as a failed login of the account: locked after the limit', async (t) => {
+  const { users } = setup()
+  const { id } = await users.register(alice)
+  const change = (current: string) => users.update(id, id, { password: 'new-password', current_password: current }, request)
+  for (let i = 0; i < 3; i++) await t.rejects(change('wrong-pass'), { statusCode: 401, code: 'INVALID_CURRENT_PASSWORD' })
+  await t.rejects(change('secret-pass'), { statusCode: 429, code: 'TOO_MANY_FAILED_LOGINS' }, 'no unlimited online guesses')
 })

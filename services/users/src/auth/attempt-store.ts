@@ -1,4 +1,6 @@
-// Where failed logins are counted: an interface a shared store (Redis sorted sets) can implement, and the in-memory one.
+// Where failed logins are counted: an interface a shared store (Redis sorted sets) can implement, and the
+// in-memory one.
+import { AppError } from '@app/service-kit'
 
 export interface RecordedAttempt {
   /** hands back to `remove` to forget this attempt */
@@ -17,8 +19,12 @@ export interface AttemptStore {
 
 interface Entry { id: number, at: number }
 
-/** One process's memory: right for one replica. Keys are capped so a spray of usernames cannot grow it without end. */
-export function memoryAttemptStore ({ maxKeys = 100_000, sweepMs = 60_000 } = {}): AttemptStore {
+/**
+ * One process's memory: right for one replica. Records leave by age only (their window), never to make room: a
+ * spray of new usernames cannot flush a victim's failures. When `maxKeys` live keys exist even after expired ones
+ * are swept, a new key is refused with 503 rather than recorded at someone else's expense.
+ */
+export function memoryAttemptStore ({ maxKeys = 200_000, sweepMs = 60_000 } = {}): AttemptStore {
   const byKey = new Map<string, Entry[]>()
   let nextId = 1
   let longestWindow = 0
@@ -28,21 +34,25 @@ export function memoryAttemptStore ({ maxKeys = 100_000, sweepMs = 60_000 } = {}
     else byKey.delete(key)
     return kept
   }
-  const sweep = setInterval(() => {
-    const now = Date.now()
+  const sweep = (now: number) => {
     for (const key of byKey.keys()) prune(key, now, longestWindow)
-  }, sweepMs)
-  sweep.unref()
+  }
+  const timer = setInterval(() => sweep(Date.now()), sweepMs)
+  timer.unref()
   return {
     async add (key, now, windowMs) {
       longestWindow = Math.max(longestWindow, windowMs)
+      if (!byKey.has(key) && byKey.size >= maxKeys) {
+        sweep(now)
+        if (byKey.size >= maxKeys) {
+          throw new AppError(503, 'LOGIN_BUSY', 'Too many login attempts are being tracked; retry shortly',
+            { 'retry-after': String(Math.max(1, Math.ceil(sweepMs / 1000))) })
+        }
+      }
       const entries = prune(key, now, windowMs)
       const entry = { id: nextId++, at: now }
       entries.push(entry)
-      byKey.delete(key)
       byKey.set(key, entries)
-      // Map order is insertion order, refreshed above: the first key is the one least recently tried.
-      if (byKey.size > maxKeys) byKey.delete(byKey.keys().next().value!)
       return { id: entry.id, times: entries.map((e) => e.at) }
     },
     async remove (key, id) {
@@ -52,6 +62,6 @@ export function memoryAttemptStore ({ maxKeys = 100_000, sweepMs = 60_000 } = {}
       if (kept.length) byKey.set(key, kept)
       else byKey.delete(key)
     },
-    async close () { clearInterval(sweep) }
+    async close () { clearInterval(timer) }
   }
 }

@@ -1,9 +1,8 @@
 // POST /user/auth/ (login, limited per address and per username), /user/auth/refresh/, /user/auth/logout/, and
 // GET /.well-known/jwks.json.
-import rateLimit from '@fastify/rate-limit'
 import { Jwks, LoginBody, RefreshBody, TokenPair } from '@app/contracts'
 import { bodyProblems, NoContent, noContent, problems, type App, type PublicJwk } from '@app/service-kit'
-import { errors } from '../errors.ts'
+import { perAddress } from '../plugins/rate-limit.ts'
 import type { AuthService } from './auth.service.ts'
 
 export interface AuthRoutesOptions {
@@ -14,14 +13,9 @@ export interface AuthRoutesOptions {
 }
 
 export async function authRoutes (app: App, { auth, loginsPerIpPerMinute, publicKeys }: AuthRoutesOptions): Promise<void> {
-  // In memory, per process: the address limit is a flood guard; the per-username failure limit protects accounts.
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_request, context) => errors.tooManyRequests(Math.max(1, Math.ceil(context.ttl / 1000)))
-  })
-
+  // The address limit is a flood guard; the failure limits (auth.service.ts) are the ones that protect accounts.
   app.post('/user/auth/', {
-    config: { rateLimit: { max: loginsPerIpPerMinute, timeWindow: 60_000 } },
+    config: perAddress(loginsPerIpPerMinute, 60_000),
     schema: {
       tags: ['auth'],
       summary: 'Log in',
@@ -29,9 +23,9 @@ export async function authRoutes (app: App, { auth, loginsPerIpPerMinute, public
         'users and wrong passwords get the same 401. Limited per client address per minute, and per username on ' +
         'failed attempts; over a limit the answer is 429 with `Retry-After`.',
       body: LoginBody,
-      response: { 200: TokenPair, ...problems(...bodyProblems, 401, 429) }
+      response: { 200: TokenPair, ...problems(...bodyProblems, 401, 429, 503) }
     }
-  }, async (request) => auth.login(request.body.username, request.body.password))
+  }, async (request) => auth.login(request.body.username, request.body.password, request))
 
   app.post('/user/auth/refresh/', {
     schema: {

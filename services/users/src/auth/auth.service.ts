@@ -4,6 +4,8 @@ import type { TokenPair } from '@app/contracts'
 import type { Store } from '../db/store.ts'
 import { errors } from '../errors.ts'
 import type { ConsumedToken } from './auth.repository.ts'
+import { canonicalUsername } from './canonical-username.ts'
+import { addressKey } from './client-address.ts'
 import type { LoginLimiter } from './login-limiter.ts'
 import type { Passwords } from './passwords.ts'
 import { hashRefreshToken, newRefreshToken, type AccessTokens } from './tokens.ts'
@@ -16,8 +18,11 @@ export interface AuthServiceDeps {
   refreshTtlDays: number
 }
 
+/** Where a request comes from: its client address (grouped by client-address.ts for the limits). */
+export interface Client { ip: string }
+
 export interface AuthService {
-  login: (username: string, password: string) => Promise<TokenPair>
+  login: (username: string, password: string, client: Client) => Promise<TokenPair>
   refresh: (refreshToken: string) => Promise<TokenPair>
   logout: (refreshToken: string) => Promise<void>
 }
@@ -57,9 +62,15 @@ export function createAuthService ({ store, passwords, accessTokens, limiter, re
   }
 
   return {
-    async login (username, password) {
-      const userId = await limiter.guard(username.toLowerCase(), async () => {
-        const found = await store.users.findCredentials(username)
+    async login (username, password, client) {
+      const canonical = canonicalUsername(username)
+      if (canonical === undefined) {
+        // a name registration would refuse names no account: the same 401, after the same bcrypt work
+        await passwords.verify(password, undefined)
+        throw errors.invalidCredentials()
+      }
+      const userId = await limiter.guard({ username: canonical, address: addressKey(client.ip) }, async () => {
+        const found = await store.users.findCredentials(canonical)
         return await passwords.verify(password, found?.password_hash) ? found?.id : undefined
       })
       if (userId === undefined) throw errors.invalidCredentials()

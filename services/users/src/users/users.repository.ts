@@ -12,7 +12,8 @@ export interface UsersRepository {
   findById: (id: number) => Promise<AccountRow | undefined>
   /** Case-insensitive, through the unique index on lower(username). */
   findCredentials: (username: string) => Promise<{ id: number, password_hash: string } | undefined>
-  findPasswordHash: (id: number) => Promise<string | undefined>
+  /** The username and hash of an account, by id: what checking its current password needs. */
+  findLogin: (id: number) => Promise<{ username: string, password_hash: string } | undefined>
   /**
    * Applies changes and moves updated_at. With `expectedHash`, only while the password is still the one
    * the caller proved to know (a concurrent password change makes this a no-op: undefined).
@@ -38,10 +39,7 @@ export function usersRepository (db: Kysely<DB>): UsersRepository {
       .where((eb) => eb(eb.fn('lower', ['username']), '=', eb.fn('lower', [eb.val(username)])))
       .executeTakeFirst(),
 
-    async findPasswordHash (id) {
-      const row = await db.selectFrom('users.users').select('password_hash').where('id', '=', id).executeTakeFirst()
-      return row?.password_hash
-    },
+    findLogin: (id) => db.selectFrom('users.users').select(['username', 'password_hash']).where('id', '=', id).executeTakeFirst(),
 
     update (id, changes, expectedHash) {
       let query = db.updateTable('users.users').set({ ...changes, updated_at: sql<Date>`now()` }).where('id', '=', id)

@@ -2,12 +2,20 @@
 // scope: a token is checked before anything else).
 import { PatchUserBody, RegisterBody, RegisteredUser, User, UserIdParams, UsersPage, UsersPageQuery, UserWithOffers } from '@app/contracts'
 import { bodyProblems, NoContent, noContent, problems, type App } from '@app/service-kit'
+import { perAddress } from '../plugins/rate-limit.ts'
 import type { UsersService } from './users.service.ts'
 
-export interface UsersRoutesOptions { users: UsersService }
+export interface UsersRoutesOptions {
+  users: UsersService
+  /** REGISTER_MAX_PER_IP_PER_HOUR, PASSWORD_CHANGE_MAX_PER_IP_PER_HOUR */
+  limits: { registrationsPerHour: number, passwordChangesPerHour: number }
+}
 
-export async function registryRoutes (app: App, { users }: UsersRoutesOptions): Promise<void> {
+const HOUR_MS = 3_600_000
+
+export async function registryRoutes (app: App, { users, limits }: UsersRoutesOptions): Promise<void> {
   app.post('/user/registry/', {
+    config: perAddress(limits.registrationsPerHour, HOUR_MS),
     schema: {
       tags: ['users'],
       summary: 'Register a user',
@@ -15,12 +23,12 @@ export async function registryRoutes (app: App, { users }: UsersRoutesOptions): 
         'lower-cased and the username as spelt. `password` must be 8 to 72 bytes in UTF-8 and is kept only as a ' +
         'bcrypt hash.',
       body: RegisterBody,
-      response: { 201: RegisteredUser, ...problems(...bodyProblems, 409) }
+      response: { 201: RegisteredUser, ...problems(...bodyProblems, 409, 429, 503) }
     }
   }, async (request, reply) => reply.code(201).send(await users.register(request.body)))
 }
 
-export async function userRoutes (app: App, { users }: UsersRoutesOptions): Promise<void> {
+export async function userRoutes (app: App, { users, limits }: UsersRoutesOptions): Promise<void> {
   app.get('/user/:user_id/', {
     schema: {
       tags: ['users'],
@@ -33,6 +41,14 @@ export async function userRoutes (app: App, { users }: UsersRoutesOptions): Prom
   }, async (request) => users.user(request.userId, request.params.user_id, request))
 
   app.patch('/user/:user_id/', {
+    // only changes that carry a password count, so the limit is taken once the body is read
+    config: {
+      rateLimit: {
+        ...perAddress(limits.passwordChangesPerHour, HOUR_MS).rateLimit,
+        hook: 'preHandler',
+        allowList: (request) => (request.body as { password?: unknown } | undefined)?.password === undefined
+      }
+    },
     schema: {
       tags: ['users'],
       summary: 'Change your account',
@@ -40,9 +56,9 @@ export async function userRoutes (app: App, { users }: UsersRoutesOptions): Prom
         '`current_password` and ends every session of the user.',
       params: UserIdParams,
       body: PatchUserBody,
-      response: { 200: User, ...problems(...bodyProblems, 401, 403, 404, 409) }
+      response: { 200: User, ...problems(...bodyProblems, 401, 403, 404, 409, 429, 503) }
     }
-  }, async (request) => users.update(request.userId, request.params.user_id, request.body))
+  }, async (request) => users.update(request.userId, request.params.user_id, request.body, request))
 
   app.delete('/user/:user_id/', {
     schema: {

@@ -3,20 +3,25 @@
 import type { PatchUserBody, RegisterBody, RegisteredUser, User, UsersPage, UsersPageQuery, UserWithOffers } from '@app/contracts'
 import { OffersClientError, type OffersClient } from '@app/offers-client'
 import { invalidField, violatedUnique } from '@app/service-kit'
+import { addressKey } from '../auth/client-address.ts'
+import type { LoginLimiter } from '../auth/login-limiter.ts'
 import { checkPasswordBytes, type Passwords } from '../auth/passwords.ts'
 import type { Store } from '../db/store.ts'
 import { errors, takenError } from '../errors.ts'
 import type { AccountChanges, AccountRow } from './users.repository.ts'
 
-/** The request a read is made for: its id goes on to Offers, and why Offers failed goes to its log. */
+/** The request a call is made for: its id goes on to Offers, its address to the limits, failures to its log. */
 export interface RequestContext {
   id: string
+  ip: string
   log: { warn: (details: object, message: string) => void }
 }
 
 export interface UsersServiceDeps {
   store: Store
   passwords: Passwords
+  /** a wrong current_password is a failed login of the account */
+  limiter: LoginLimiter
   offers: Pick<OffersClient, 'offersByUser'>
 }
 
@@ -24,7 +29,7 @@ export interface UsersService {
   register: (body: RegisterBody) => Promise<RegisteredUser>
   user: (callerId: number, userId: number, request: RequestContext) => Promise<UserWithOffers>
   page: (query: UsersPageQuery) => Promise<UsersPage>
-  update: (callerId: number, userId: number, body: PatchUserBody) => Promise<User>
+  update: (callerId: number, userId: number, body: PatchUserBody, request: RequestContext) => Promise<User>
   remove: (callerId: number, userId: number) => Promise<void>
 }
 
@@ -42,14 +47,16 @@ async function unique<T> (write: Promise<T>): Promise<T> {
   }
 }
 
-export function createUsersService ({ store, passwords, offers }: UsersServiceDeps): UsersService {
-  /** The hash `current_password` was checked against, when one was given. */
-  async function provenHash (userId: number, currentPassword: string | undefined): Promise<string | undefined> {
+export function createUsersService ({ store, passwords, limiter, offers }: UsersServiceDeps): UsersService {
+  /** The hash `current_password` was checked against, when one was given; a wrong one counts as a failed login. */
+  async function provenHash (userId: number, currentPassword: string | undefined, request: RequestContext) {
     if (currentPassword === undefined) return undefined
-    const hash = await store.users.findPasswordHash(userId)
-    if (hash === undefined) throw errors.userNotFound()
-    if (!await passwords.verify(currentPassword, hash)) throw errors.invalidCurrentPassword()
-    return hash
+    const account = await store.users.findLogin(userId)
+    if (!account) throw errors.userNotFound()
+    const who = { username: account.username.toLowerCase(), address: addressKey(request.ip) }
+    const proven = await limiter.guard(who, async () => await passwords.verify(currentPassword, account.password_hash) || undefined)
+    if (!proven) throw errors.invalidCurrentPassword()
+    return account.password_hash
   }
 
   /** The user's offers; any way the call fails is a 503 for the client, and its reason goes to the log. */
@@ -89,7 +96,7 @@ export function createUsersService ({ store, passwords, offers }: UsersServiceDe
       }
     },
 
-    async update (callerId, userId, body) {
+    async update (callerId, userId, body, request) {
       if (callerId !== userId) throw errors.notSelf()
       const { username, email, password, current_password: currentPassword } = body
       if (username === undefined && email === undefined && password === undefined) {
@@ -99,7 +106,7 @@ export function createUsersService ({ store, passwords, offers }: UsersServiceDe
         checkPasswordBytes(password, '/password')
         if (currentPassword === undefined) throw invalidField('/current_password', 'is required to change the password')
       }
-      const expectedHash = await provenHash(userId, currentPassword)
+      const expectedHash = await provenHash(userId, currentPassword, request)
       const changes: AccountChanges = {
         ...(username !== undefined ? { username } : {}),
         ...(email !== undefined ? { email: email.toLowerCase() } : {}),

@@ -17,6 +17,9 @@ export function testConfig (db: TestDatabase, keys: TestKeys, env: Record<string
     DATABASE_URL: db.usersUrl,
     LOGIN_MAX_PER_IP_PER_MINUTE: '100000',
     LOGIN_MAX_FAILURES: '100000',
+    LOGIN_MAX_FAILURES_PER_USERNAME: '100000',
+    REGISTER_MAX_PER_IP_PER_HOUR: '100000',
+    PASSWORD_CHANGE_MAX_PER_IP_PER_HOUR: '100000',
     ...env
   })
   return { ...settings, offersCa: testTls('offers').ca, signingKey: keys.signingKey, publicKeys: parseJwks(JSON.stringify({ keys: keys.publicKeys })) }

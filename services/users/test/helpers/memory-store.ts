@@ -35,7 +35,10 @@ export function memoryStore (): Store & { rows: { users: UserRow[], tokens: Toke
         const row = users.find((u) => u.username.toLowerCase() === username.toLowerCase())
         return row && { id: row.id, password_hash: row.password_hash }
       },
-      async findPasswordHash (id) { return users.find((u) => u.id === id)?.password_hash },
+      async findLogin (id) {
+        const row = users.find((u) => u.id === id)
+        return row && { username: row.username, password_hash: row.password_hash }
+      },
       async update (id, changes, expectedHash) {
         const row = users.find((u) => u.id === id && (expectedHash === undefined || u.password_hash === expectedHash))
         if (!row) return undefined

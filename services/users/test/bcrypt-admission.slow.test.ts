@@ -12,7 +12,9 @@ t.test('300 logins from 300 addresses, 100 at a time: 401/429/503 only, the admi
   const attempt = async (i: number) => {
     const started = performance.now()
     const res = await app.inject({
-      method: 'POST', url: '/user/auth/', remoteAddress: `10.${i >> 8}.${i & 255}.9`,
+      method: 'POST',
+      url: '/user/auth/',
+      remoteAddress: `10.${i >> 8}.${i & 255}.9`,
       payload: { username: user.username, password: `wrong password ${i}` }
     })
     answers.push({ status: res.statusCode, ms: performance.now() - started, retryAfter: res.headers['retry-after'] as string })

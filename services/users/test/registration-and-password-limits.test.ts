@@ -10,7 +10,9 @@ const { app, db } = await setup(t, { env })
 const registerFrom = (remoteAddress: string) => {
   const username = uniqueName('r')
   return app.inject({
-    method: 'POST', url: '/user/registry/', remoteAddress,
+    method: 'POST',
+    url: '/user/registry/',
+    remoteAddress,
     payload: { username, email: `${username}@example.com`, password: 'correct horse battery' }
   })
 }
@@ -28,8 +30,11 @@ t.test('password changes per address; changes without a password are not counted
   const user = await register(app)
   const token = (await login(app, user.username, user.password)).access_token
   const patch = (payload: object) => app.inject({
-    method: 'PATCH', url: `/user/${user.id}/`, remoteAddress: '203.0.113.20',
-    headers: { authorization: `Bearer ${token}` }, payload
+    method: 'PATCH',
+    url: `/user/${user.id}/`,
+    remoteAddress: '203.0.113.20',
+    headers: { authorization: `Bearer ${token}` },
+    payload
   })
   for (let i = 0; i < 3; i++) t.equal((await patch({ email: `${uniqueName('e')}@example.com` })).statusCode, 200)
   for (let i = 0; i < 2; i++) {
@@ -47,8 +52,11 @@ t.test('seven wrong current_password in a row: locked after LOGIN_MAX_FAILURES, 
   const statuses: string[] = []
   for (let i = 0; i < 7; i++) {
     const res = await thief.app.inject({
-      method: 'PATCH', url: `/user/${user.id}/`, remoteAddress: '198.51.100.66',
-      headers: { authorization: `Bearer ${token}` }, payload: { password: 'brand new password', current_password: `guess ${i}` }
+      method: 'PATCH',
+      url: `/user/${user.id}/`,
+      remoteAddress: '198.51.100.66',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { password: 'brand new password', current_password: `guess ${i}` }
     })
     statuses.push(`${res.statusCode} ${res.json<{ code: string }>().code}`)
   }

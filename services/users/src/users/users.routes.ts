@@ -10,6 +10,7 @@ export async function registryRoutes (app: App, { users }: UsersRoutesOptions): 
   app.post('/user/registry/', {
     schema: {
       tags: ['users'],
+      operationId: 'registerUser',
       summary: 'Register a user',
       description: 'Creates an account. `username` and `email` are unique case-insensitively; the email is stored ' +
         'lower-cased and the username as spelt. `password` must be 8 to 72 bytes in UTF-8 and is kept only as a ' +
@@ -24,6 +25,7 @@ export async function userRoutes (app: App, { users }: UsersRoutesOptions): Prom
   app.get('/user/:user_id/', {
     schema: {
       tags: ['users'],
+      operationId: 'getUser',
       summary: 'A user and their offers',
       description: 'The user, with `email` only when it is the caller, and their offers from the Offers service, ' +
         'newest first. If Offers does not answer within its time budget the answer is 503, never an empty list.',
@@ -35,6 +37,7 @@ export async function userRoutes (app: App, { users }: UsersRoutesOptions): Prom
   app.patch('/user/:user_id/', {
     schema: {
       tags: ['users'],
+      operationId: 'updateUser',
       summary: 'Change your account',
       description: 'Changes username, email and/or password of the caller\'s own account. A new password needs ' +
         '`current_password` and ends every session of the user.',
@@ -47,6 +50,7 @@ export async function userRoutes (app: App, { users }: UsersRoutesOptions): Prom
   app.delete('/user/:user_id/', {
     schema: {
       tags: ['users'],
+      operationId: 'deleteUser',
       summary: 'Delete your account',
       description: 'Deletes the caller\'s own account; its offers and refresh tokens go with it. Answers 204 with ' +
         'no body.',
@@ -61,6 +65,7 @@ export async function userRoutes (app: App, { users }: UsersRoutesOptions): Prom
   app.get('/users/', {
     schema: {
       tags: ['users'],
+      operationId: 'listUsers',
       summary: 'A page of users',
       description: 'Users ordered by id: `page_num` from 1, `page_size` 1 to 100. `total` is the exact number of users.',
       querystring: UsersPageQuery,

@@ -7,21 +7,27 @@ export interface DocsOptions {
   title: string
   version: string
   description: string
-  servers: string[]
+  /** Where clients reach the service (PUBLIC_URL); unset, the document names its own origin (`/`). */
+  publicUrl?: string | undefined
   tags: Array<{ name: string, description: string }>
 }
+
+// The repository grants no licence, so all rights are reserved: SPDX can name that only as a LicenseRef.
+const license = { name: 'Proprietary, all rights reserved', identifier: 'LicenseRef-Proprietary' }
 
 export const docsPlugin = fp<DocsOptions>(async (app, opts) => {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: opts.title, version: opts.version, description: opts.description },
-      servers: opts.servers.map((url) => ({ url })),
+      info: { title: opts.title, version: opts.version, description: opts.description, license },
+      servers: [{ url: opts.publicUrl ?? '/' }],
       tags: opts.tags,
       components: {
         securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }
       }
-    }
+    },
+    // Protected routes carry their requirement (protectedRoutes); every other operation says it needs none.
+    transform: ({ schema, url }) => ({ schema: { ...schema, security: schema?.security ?? [] }, url })
   })
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, tryItOutEnabled: false, validatorUrl: null } })
 }, { name: 'docs' })

@@ -14,6 +14,7 @@ export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { rea
   app.get('/health', {
     schema: {
       tags: ['health'],
+      operationId: 'getHealth',
       summary: 'Liveness',
       description: 'Answers without touching any dependency.',
       response: { 200: Health, ...problems() }
@@ -23,6 +24,7 @@ export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { rea
   app.get('/ready', {
     schema: {
       tags: ['health'],
+      operationId: 'getReadiness',
       summary: 'Readiness',
       description: 'Answers 200 when the database answers a query, 503 otherwise.',
       response: { 200: Ready, ...problems(503) }

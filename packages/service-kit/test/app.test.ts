@@ -14,7 +14,7 @@ async function app (databaseUrl = NO_DATABASE) {
     database: { url: databaseUrl, max: 1 },
     auth: { publicKeys: keys.publicKeys, issuer: 'users-service', audience: 'classifieds' },
     bodyLimit: 1024,
-    docs: { title: 'test', version: '0.0.0', description: 'test', servers: ['https://localhost'], tags: [] }
+    docs: { title: 'test', version: '0.0.0', description: 'test', tags: [] }
   })
   app.post('/echo', { schema: { body: Type.Object({ n: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }) } }, async (req) => req.body)
   app.get('/boom', async () => { throw new Error('secret internals: password=hunter2') })
@@ -104,5 +104,8 @@ t.test('docs are generated', async (t) => {
   t.equal(doc.openapi, '3.1.0')
   t.ok(doc.paths['/echo'])
   t.ok(doc.paths['/ready'].get.responses['503'].content['application/problem+json'].schema, 'errors documented as problem+json')
+  t.same(doc.servers, [{ url: '/' }], 'no public URL: the origin the document is served from')
+  t.same(doc.info.license, { name: 'Proprietary, all rights reserved', identifier: 'LicenseRef-Proprietary' })
+  t.same(doc.paths['/health'].get.security, [], 'a public operation says it needs no token')
   t.equal((await a.inject({ method: 'GET', url: '/docs' })).statusCode < 400, true)
 })

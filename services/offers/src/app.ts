@@ -23,7 +23,7 @@ export async function buildApp (config: OffersConfig): Promise<App> {
       title: 'Offers service',
       version,
       description: 'Create offers and find them by offer or by user.',
-      servers: [config.PUBLIC_URL ?? `https://localhost:${config.PORT}`],
+      publicUrl: config.PUBLIC_URL,
       tags: [{ name: 'offers', description: 'Classified offers' }, { name: 'health', description: 'Liveness and readiness' }]
     }
   })

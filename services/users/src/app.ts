@@ -38,7 +38,7 @@ export async function buildApp (config: UsersConfig): Promise<App> {
       title: 'Users service',
       version,
       description: 'Registration, login with rotating refresh tokens, and users with their offers.',
-      servers: [config.PUBLIC_URL ?? `https://localhost:${config.PORT}`],
+      publicUrl: config.PUBLIC_URL,
       tags: [
         { name: 'users', description: 'Accounts' },
         { name: 'auth', description: 'Tokens' },

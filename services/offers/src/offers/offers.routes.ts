@@ -9,6 +9,7 @@ export async function createOfferRoutes (app: App, { offers }: OfferRoutesOption
   app.post('/offer/create/', {
     schema: {
       tags: ['offers'],
+      operationId: 'createOffer',
       summary: 'Create an offer',
       description: 'Creates an offer for the caller. `user_id` must be the token\'s user (403 otherwise); ' +
         'a user that no longer exists answers 404.',
@@ -22,6 +23,7 @@ export async function findOfferRoutes (app: App, { offers }: OfferRoutesOptions)
   app.post('/offer/', {
     schema: {
       tags: ['offers'],
+      operationId: 'findOffers',
       summary: 'Find offers',
       description: 'With `offer_id`: that offer, or `[]` when there is none. With `user_id`: the user\'s offers, ' +
         'newest first (`[]` when none). Exactly one of the two.',

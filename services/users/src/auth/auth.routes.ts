@@ -18,6 +18,7 @@ export async function authRoutes (app: App, { auth, loginsPerIpPerMinute, public
     config: perAddress(loginsPerIpPerMinute, 60_000),
     schema: {
       tags: ['auth'],
+      operationId: 'logIn',
       summary: 'Log in',
       description: 'Answers an access token (EdDSA JWT) and a refresh token that starts a new session. Unknown ' +
         'users and wrong passwords get the same 401. Limited per client address per minute, and per username on ' +
@@ -30,6 +31,7 @@ export async function authRoutes (app: App, { auth, loginsPerIpPerMinute, public
   app.post('/user/auth/refresh/', {
     schema: {
       tags: ['auth'],
+      operationId: 'refreshTokens',
       summary: 'Rotate a refresh token',
       description: 'Exchanges a live refresh token for a new pair; the old one is used up. Presenting a used token ' +
         'revokes its whole session. Expired, revoked, used or unknown tokens answer 401.',
@@ -41,6 +43,7 @@ export async function authRoutes (app: App, { auth, loginsPerIpPerMinute, public
   app.post('/user/auth/logout/', {
     schema: {
       tags: ['auth'],
+      operationId: 'logOut',
       summary: 'Log out',
       description: 'Revokes the session (the token family) of a live refresh token. Answers 204 with no body.',
       body: RefreshBody,
@@ -56,6 +59,7 @@ export async function authRoutes (app: App, { auth, loginsPerIpPerMinute, public
   app.get('/.well-known/jwks.json', {
     schema: {
       tags: ['auth'],
+      operationId: 'getJwks',
       summary: 'Public signing keys',
       description: 'The JWKS of the public keys that verify access tokens; a token names its key by `kid`.',
       response: { 200: Jwks, ...problems() }

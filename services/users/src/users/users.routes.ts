@@ -18,6 +18,7 @@ export async function registryRoutes (app: App, { users, limits }: UsersRoutesOp
     config: perAddress(limits.registrationsPerHour, HOUR_MS),
     schema: {
       tags: ['users'],
+      operationId: 'registerUser',
       summary: 'Register a user',
       description: 'Creates an account. `username` and `email` are unique case-insensitively; the email is stored ' +
         'lower-cased and the username as spelt. `password` must be 8 to 72 bytes in UTF-8 and is kept only as a ' +
@@ -32,6 +33,7 @@ export async function userRoutes (app: App, { users, limits }: UsersRoutesOption
   app.get('/user/:user_id/', {
     schema: {
       tags: ['users'],
+      operationId: 'getUser',
       summary: 'A user and their offers',
       description: 'The user, with `email` only when it is the caller, and their offers from the Offers service, ' +
         'newest first. If Offers does not answer within its time budget the answer is 503, never an empty list.',
@@ -51,6 +53,7 @@ export async function userRoutes (app: App, { users, limits }: UsersRoutesOption
     },
     schema: {
       tags: ['users'],
+      operationId: 'updateUser',
       summary: 'Change your account',
       description: 'Changes username, email and/or password of the caller\'s own account. A new password needs ' +
         '`current_password` and ends every session of the user.',
@@ -63,6 +66,7 @@ export async function userRoutes (app: App, { users, limits }: UsersRoutesOption
   app.delete('/user/:user_id/', {
     schema: {
       tags: ['users'],
+      operationId: 'deleteUser',
       summary: 'Delete your account',
       description: 'Deletes the caller\'s own account; its offers and refresh tokens go with it. Answers 204 with ' +
         'no body.',
@@ -77,6 +81,7 @@ export async function userRoutes (app: App, { users, limits }: UsersRoutesOption
   app.get('/users/', {
     schema: {
       tags: ['users'],
+      operationId: 'listUsers',
       summary: 'A page of users',
       description: 'Users ordered by id: `page_num` from 1, `page_size` 1 to 100. `total` is the exact number of users.',
       querystring: UsersPageQuery,

@@ -2,7 +2,7 @@
 export { ensureCertificates } from './certs.ts'
 export { ensureJwtKeys, publicJwk, thumbprint } from './jwt-keys.ts'
 export { initCluster, startCluster, stopCluster, runningPid, type ClusterOptions } from './postgres.ts'
-export { spawnTs, TS_NODE_ARGS } from './node-process.ts'
+export { spawnNode, spawnTs, TS_NODE_ARGS } from './node-process.ts'
 export { portFree } from './port.ts'
 export { paths, repoRoot, caFiles, certFiles, jwtFiles } from './paths.ts'
 export { stack, users, offers, type ServiceSpec } from './services.ts'

@@ -2,15 +2,14 @@
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import bcrypt from 'bcrypt'
-import { certFiles } from '@app/devstack'
+import { certFiles, freePort } from '@app/devstack'
 import type { Cleanup } from './cleanup.ts'
 import { cpuMeter } from './cpu.ts'
 import { runLoad, type LoadResult } from './load.ts'
 import { begin } from './log.ts'
 import { perRequest, type ScenarioResult } from './measure.ts'
-import { freePort } from './net.ts'
 import { samplePeakRss, waitQuiet } from './proc-stats.ts'
-import { startProcess, type StackFiles } from './services.ts'
+import { startProcess, type StackFiles } from './processes.ts'
 
 const bareServer = fileURLToPath(new URL('./bare-server.ts', import.meta.url))
 

@@ -2,10 +2,9 @@
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { sql } from 'kysely'
-import { initCluster, runningPid, startCluster, stopCluster } from '@app/devstack'
-import { adminDb, prepareDatabase } from '@app/migrator'
+import { freePort, initCluster, runningPid, startCluster, stopCluster } from '@app/devstack'
+import { adminDb, prepareDatabase, withDatabase } from '@app/migrator'
 import type { Cleanup } from './cleanup.ts'
-import { freePort } from './net.ts'
 
 export interface BenchDatabase {
   /** superuser URL of the benchmark's database: seeding and re-seeding only */
@@ -18,12 +17,6 @@ export interface BenchDatabase {
 
 /** Production-like: durable commits (fsync on); only memory and WAL sizes raised for the 1 M row seed. */
 const serverSettings = { shared_buffers: '256MB', max_wal_size: '4GB', max_connections: '100' }
-
-function inDatabase (url: string, database: string): string {
-  const u = new URL(url)
-  u.pathname = `/${database}`
-  return u.toString()
-}
 
 async function embedded (cleanup: Cleanup, dataDir: string): Promise<string> {
   const password = randomBytes(18).toString('base64url')
@@ -56,5 +49,5 @@ export async function startDatabase (cleanup: Cleanup, workDir: string, external
   }
   const urls = await prepareDatabase(serverUrl, database, rolePasswords(process.env))
   const postmasterPid = externalUrl ? undefined : await runningPid(dataDir)
-  return { adminUrl: inDatabase(serverUrl, database), urls, ...(postmasterPid ? { postmasterPid } : {}) }
+  return { adminUrl: withDatabase(serverUrl, database), urls, ...(postmasterPid ? { postmasterPid } : {}) }
 }

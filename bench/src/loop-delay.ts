@@ -1,6 +1,6 @@
 // Reads a service's event-loop delay from outside: SIGUSR2 makes it log the percentiles since its last report.
 import { open, stat } from 'node:fs/promises'
-import type { RunningProcess } from './services.ts'
+import type { RunningProcess } from './processes.ts'
 
 export interface LoopDelay { p50_ms: number, p99_ms: number, max_ms: number, samples: number }
 

@@ -7,7 +7,7 @@ import { begin } from './log.ts'
 import { loopDelay } from './loop-delay.ts'
 import { samplePeakRss, waitQuiet } from './proc-stats.ts'
 import type { Scenario } from './scenarios.ts'
-import type { Services } from './services.ts'
+import type { Services } from './processes.ts'
 
 export interface ScenarioResult extends Partial<LoadResult> {
   route: string

@@ -15,6 +15,8 @@ export interface BenchOptions {
   logsDir?: string
   /** an admin URL of a PostgreSQL server to use instead of the embedded one */
   adminUrl?: string
+  /** BENCH_NODE_ARGS: extra node arguments for both services (V8 heap flags), for experiments */
+  nodeArgs?: string[]
 }
 
 const usage = 'usage: pnpm bench [--quick] [--only scenario,scenario…] [--profile] [--keep-logs]'
@@ -36,6 +38,7 @@ export function parseOptions (argv: string[], env: NodeJS.ProcessEnv, resultsDir
   }
   const adminUrl = env.BENCH_DATABASE_URL || undefined
   if (adminUrl && !/^postgres(ql)?:\/\//.test(adminUrl)) throw new Error('BENCH_DATABASE_URL must be a postgres:// admin URL')
+  const nodeArgs = env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean)
   return {
     quick,
     warmupSeconds: quick ? 1 : 3,
@@ -44,6 +47,7 @@ export function parseOptions (argv: string[], env: NodeJS.ProcessEnv, resultsDir
     ...(only ? { only } : {}),
     ...(profile ? { profileDir: `${resultsDir}profiles` } : {}),
     ...(keepLogs ? { logsDir: `${resultsDir}logs` } : {}),
-    ...(adminUrl ? { adminUrl } : {})
+    ...(adminUrl ? { adminUrl } : {}),
+    ...(nodeArgs?.length ? { nodeArgs } : {})
   }
 }

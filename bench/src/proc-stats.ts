@@ -1,15 +1,21 @@
-// Resident memory of processes from /proc/<pid>/status (VmRSS), sampled while a run lasts, peak kept.
+// Resident memory from /proc/<pid>/status (VmRSS sampled during a run, VmHWM the kernel's peak); waiting for idle.
 import { readFileSync } from 'node:fs'
 import { cpuSeconds } from './cpu.ts'
 
-export function rssMb (pid: number): number | undefined {
+/** A memory field of /proc/<pid>/status in MB; undefined once the process is gone. */
+function statusMb (pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
   try {
-    const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB$/m)
+    const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm'))
     return match ? Math.round(Number(match[1]) / 1024) : undefined
   } catch {
     return undefined
   }
 }
+
+export const rssMb = (pid: number) => statusMb(pid, 'VmRSS')
+
+/** The most resident memory the process has had since it started: the kernel keeps it, nothing is missed. */
+export const peakRssMb = (pid: number) => statusMb(pid, 'VmHWM')
 
 /** Samples every everyMs until stopped; returns each process's peak RSS in MB. */
 export function samplePeakRss (pids: Record<string, number>, everyMs = 250): () => Record<string, number> {

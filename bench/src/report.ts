@@ -1,6 +1,7 @@
 // The report: ratios against the same-run baselines, the targets, a table on stdout, and bench/results/latest.json.
 import { availableParallelism, cpus, release, totalmem, type } from 'node:os'
 import type { BcryptCeiling, Measured } from './baselines.ts'
+import { footprintTargets, type Footprint } from './footprint.ts'
 import type { ScenarioResult } from './measure.ts'
 import type { BenchOptions } from './options.ts'
 import { levels } from './scale.ts'
@@ -32,8 +33,20 @@ export interface Report {
   machine: { cpu: string, cores: number, memory_gb: number, os: string }
   node: string
   date: string
-  settings: { mode: 'quick' | 'full', seconds: number, warmup_seconds: number, connections: number, bcrypt_cost: number, log_level: string, seed: { users: number, offers: number } }
+  settings: {
+    mode: 'quick' | 'full'
+    seconds: number
+    warmup_seconds: number
+    connections: number
+    bcrypt_cost: number
+    log_level: string
+    seed: { users: number, offers: number }
+    /** BENCH_NODE_ARGS: extra node arguments the services ran with (experiments) */
+    node_args: string[]
+  }
   scenarios: Record<string, Row>
+  /** per service, on the production build: cold start, idle and peak RSS */
+  footprint: Record<string, Footprint>
   targets: Target[]
 }
 
@@ -45,6 +58,7 @@ export interface Inputs {
   bcrypt: BcryptCeiling
   main: Record<string, ScenarioResult>
   scale: Record<string, ScenarioResult>
+  footprint: Record<string, Footprint>
 }
 
 const round = (n: number | undefined, digits = 2) => n === undefined ? null : Math.round(n * 10 ** digits) / 10 ** digits
@@ -110,7 +124,7 @@ function scenarios ({ bare, bcrypt, main, scale }: Inputs): Record<string, Row> 
   return rows
 }
 
-function targets (rows: Record<string, Row>): Target[] {
+function targets (rows: Record<string, Row>, footprint: Record<string, Footprint>): Target[] {
   const all = Object.entries(rows)
   const failing = all.filter(([, r]) => r.skipped || r.errors || r.non2xx).map(([n]) => n)
   const at = (name: string) => rows[name]?.ratio ?? null
@@ -122,7 +136,8 @@ function targets (rows: Record<string, Row>): Target[] {
     atMost('Users event-loop delay p99 during auth (ms)', rows.user_auth?.loop_delay_p99_ms?.users ?? null, 50),
     atLeast('GET /user/{id}/ ÷ bare baseline', at('user_get'), 0.25),
     atMost('offers by user, 1 M ÷ 1 k rows (mean latency)', at('scale_offers_by_user_1m'), 1.5),
-    atMost('first users page, 1 M ÷ 1 k rows (mean latency)', at('scale_users_page_first_1m'), 1.5)
+    atMost('first users page, 1 M ÷ 1 k rows (mean latency)', at('scale_users_page_first_1m'), 1.5),
+    ...footprintTargets(footprint)
   ]
 }
 
@@ -133,8 +148,18 @@ export function buildReport (inputs: Inputs): Report {
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), memory_gb: Math.round(totalmem() / 2 ** 30), os: `${type()} ${release()}` },
     node: process.version,
     date: new Date().toISOString(),
-    settings: { mode: options.quick ? 'quick' : 'full', seconds: options.seconds, warmup_seconds: options.warmupSeconds, connections: options.connections, bcrypt_cost: inputs.bcryptCost, log_level: process.env.BENCH_LOG_LEVEL || 'info', seed: inputs.seed },
+    settings: {
+      mode: options.quick ? 'quick' : 'full',
+      seconds: options.seconds,
+      warmup_seconds: options.warmupSeconds,
+      connections: options.connections,
+      bcrypt_cost: inputs.bcryptCost,
+      log_level: process.env.BENCH_LOG_LEVEL || 'info',
+      seed: inputs.seed,
+      node_args: options.nodeArgs ?? []
+    },
     scenarios: rows,
-    targets: targets(rows)
+    footprint: inputs.footprint,
+    targets: targets(rows, inputs.footprint)
   }
 }

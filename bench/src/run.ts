@@ -10,6 +10,7 @@ import { chartSvg } from './chart.ts'
 import { Cleanup } from './cleanup.ts'
 import { otherCores, withChildren } from './cpu.ts'
 import { startDatabase } from './database.ts'
+import { footprints, idleRss } from './footprint.ts'
 import { Http } from './http.ts'
 import { begin, log } from './log.ts'
 import { measure, type ScenarioResult } from './measure.ts'
@@ -18,8 +19,8 @@ import { buildReport } from './report.ts'
 import { scale } from './scale.ts'
 import { mainScenarios } from './scenarios.ts'
 import { grow, PASSWORD, seedDb, seeded, truncateAll, username } from './seed.ts'
-import { startServices } from './services.ts'
-import { formatCpuTable, formatTable, formatTargets } from './table.ts'
+import { startServices, type RunningProcess } from './processes.ts'
+import { formatCpuTable, formatFootprintTable, formatTable, formatTargets } from './table.ts'
 
 const BCRYPT_COST = 12
 const SEED = { users: 10_000, offersPerUser: 10 }
@@ -47,9 +48,11 @@ async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
   const seededMain = await seeded(db)
   done(`${seededMain.users.count} users, ${seededMain.offers.count} offers`)
 
-  done = begin('starting Offers and Users (APP_SETTINGS=production, LOG_LEVEL=info to files)')
-  const services = await startServices(cleanup, database.urls, files, options.profileDir)
-  done(`users ${services.users.origin} (pid ${services.users.pid}), offers ${services.offers.origin} (pid ${services.offers.pid})`)
+  done = begin('starting Offers and Users from dist/ (APP_SETTINGS=production, LOG_LEVEL=info to files)')
+  const services = await startServices(cleanup, database.urls, files, options)
+  const healthy = (p: RunningProcess) => `${p.name} ${p.origin} (pid ${p.pid}, healthy after ${p.coldStartMs} ms)`
+  done(`${healthy(services.users)}, ${healthy(services.offers)}`)
+  const idle = await idleRss(services)
   const http = new Http(ca)
   cleanup.defer('the HTTP client', () => http.close())
 
@@ -74,16 +77,20 @@ async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
   }
   ceiling ??= await bcryptCeiling(BCRYPT_COST, options.seconds)
   const scaled = await scale(db, passwordHash, ctx, selected)
+  const footprint = footprints(services, idle)
   if (options.profileDir) {
     await Promise.all([services.users.stop(), services.offers.stop()])
     log(`CPU profiles of both services in ${path.relative(process.cwd(), options.profileDir)}/`)
   }
 
-  const report = buildReport({ options, bcryptCost: BCRYPT_COST, seed: { users: seededMain.users.count, offers: seededMain.offers.count }, bare, bcrypt: ceiling, main, scale: scaled })
+  const seed = { users: seededMain.users.count, offers: seededMain.offers.count }
+  const inputs = { options, bcryptCost: BCRYPT_COST, seed, bare, bcrypt: ceiling, main, scale: scaled, footprint }
+  const report = buildReport(inputs)
   await mkdir(resultsDir, { recursive: true })
   await writeFile(path.join(resultsDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n')
   await writeFile(path.join(resultsDir, 'latest.svg'), chartSvg(report))
-  process.stdout.write(`\n${formatTable(report)}\n\n${formatCpuTable(report)}\n\n${formatTargets(report)}\n\n`)
+  const tables = [formatTable(report), formatFootprintTable(report), formatCpuTable(report), formatTargets(report)]
+  process.stdout.write(`\n${tables.join('\n\n')}\n\n`)
   log(`wrote ${path.relative(process.cwd(), path.join(resultsDir, 'latest.json'))} and latest.svg`)
   // Targets are reported, not enforced; a scenario that could not run or answered errors fails the run.
   return report.targets[0]!.met ? 0 : 1

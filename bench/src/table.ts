@@ -1,5 +1,7 @@
-// The report as text: Markdown tables (pasteable into the README) of the scenarios and their CPU cost, and the targets.
-import type { Report, Row } from './report.ts'
+// The report as text: Markdown tables (pasteable into the README) of the scenarios, their CPU cost, the services'
+// footprint, and the targets.
+import { goals, missed } from './footprint.ts'
+import type { Report, Row, Target } from './report.ts'
 
 const num = (n: number | null | undefined, digits = 0) =>
   n === null || n === undefined ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
@@ -42,6 +44,21 @@ export function formatCpuTable (report: Report): string {
   return `CPU per request, by process (other cores: what the rest of the machine used meanwhile):\n${markdown(head, body, (i) => i > 0)}`
 }
 
+/** Cold start and memory of each service on the production build, beside the throughput tables. */
+export function formatFootprintTable (report: Report): string {
+  const head = ['service', 'command', 'cold start ms', 'startup CPU ms', 'idle RSS MB', 'peak RSS MB', 'targets']
+  const body = Object.entries(report.footprint).map(([name, f]) => {
+    const misses = missed(f)
+    const met = misses.length ? `NOT MET: ${misses.join(', ')}` : 'met'
+    const command = ['node', ...f.node_args.filter((a) => !a.startsWith('--cpu-prof')), 'dist/server.js'].join(' ')
+    return [name, command, num(f.cold_start_ms), num(f.startup_cpu_ms), num(f.idle_rss_mb), num(f.peak_rss_mb), met]
+  })
+  const title = `Footprint of each service on the production build, node ${report.node} (targets: ${goals}):`
+  return `${title}\n${markdown(head, body, (i) => i >= 2 && i <= 5)}`
+}
+
 export function formatTargets (report: Report): string {
-  return report.targets.map((t) => `${t.met ? 'met    ' : 'NOT MET'}  ${t.what}: ${num(t.value, 3)} (target ${t.goal})`).join('\n')
+  const value = (v: number | null) => num(v, v !== null && Number.isInteger(v) ? 0 : 3)
+  const line = (t: Target) => `${t.met ? 'met    ' : 'NOT MET'}  ${t.what}: ${value(t.value)} (target ${t.goal})`
+  return report.targets.map(line).join('\n')
 }

@@ -2,7 +2,7 @@
 export { ensureCertificates } from './certs.ts'
 export { ensureJwtKeys, publicJwk, thumbprint } from './jwt-keys.ts'
 export { initCluster, startCluster, stopCluster, runningPid, type ClusterOptions } from './postgres.ts'
-export { spawnTs, supervise, TS_NODE_ARGS, type Supervised } from './node-process.ts'
+export { spawnNode, spawnTs, supervise, TS_NODE_ARGS, type Supervised } from './node-process.ts'
 export { freePort, portFree } from './port.ts'
 export { paths, repoRoot, caFiles, certFiles, jwtFiles } from './paths.ts'
 export { stack, users, offers, type ServiceSpec } from './stack.ts'

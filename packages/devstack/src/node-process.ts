@@ -1,4 +1,5 @@
-// Child processes: a TypeScript entry point run through tsx on the packages' sources, and stopping one politely.
+// Child processes of the repository's entry points: compiled JavaScript as the image runs it, TypeScript through
+// tsx on the packages' sources, and stopping one politely.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { once } from 'node:events'
 import { repoRoot } from './paths.ts'
@@ -6,13 +7,22 @@ import { repoRoot } from './paths.ts'
 /** Workspace packages resolve to src/*.ts under the `development` condition (dist/*.js otherwise). */
 export const TS_NODE_ARGS = ['--conditions=development', '--import', 'tsx']
 
-/** nodeArgs go before the entry file, e.g. `--cpu-prof` (which NODE_OPTIONS does not accept). */
-export function spawnTs (file: string, env: Record<string, string>, stdio: StdioOptions = 'inherit', nodeArgs: string[] = []): ChildProcess {
-  return spawn(process.execPath, [...nodeArgs, ...TS_NODE_ARGS, file], {
+/** Plain `node [nodeArgs] file`, as the production image runs a service; nodeArgs e.g. `--cpu-prof`. */
+export function spawnNode (
+  file: string, env: Record<string, string>, stdio: StdioOptions = 'inherit', nodeArgs: string[] = []
+): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, file], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio
   })
+}
+
+/** nodeArgs go before the entry file, e.g. `--cpu-prof` (which NODE_OPTIONS does not accept). */
+export function spawnTs (
+  file: string, env: Record<string, string>, stdio: StdioOptions = 'inherit', nodeArgs: string[] = []
+): ChildProcess {
+  return spawnNode(file, env, stdio, [...nodeArgs, ...TS_NODE_ARGS])
 }
 
 export interface Supervised {

@@ -7,12 +7,16 @@ export interface ServiceSpec {
   port: number
   role: string
   schema: string
+  /** the TypeScript entry, run through tsx on the packages' sources (`pnpm start`, tests) */
   server: string
+  /** the compiled entry of `pnpm build`, run by plain node as the production image does */
+  built: string
 }
 
 function spec (name: ServiceSpec['name'], port: number): ServiceSpec {
-  const dir = path.join(repoRoot, 'services', name, 'src')
-  return { name, port, role: `${name}_svc`, schema: name, server: path.join(dir, 'server.ts') }
+  const dir = path.join(repoRoot, 'services', name)
+  const server = path.join(dir, 'src', 'server.ts')
+  return { name, port, role: `${name}_svc`, schema: name, server, built: path.join(dir, 'dist', 'server.js') }
 }
 
 export const users = spec('users', 3001)

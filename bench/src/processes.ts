@@ -1,0 +1,145 @@
+// The services as processes, production-like (every variable explicit, info logs to a file, cost 12), from the build.
+import { type ChildProcess } from 'node:child_process'
+import { closeSync, openSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import {
+  certFiles, freePort, jwtFiles, offers, spawnNode, spawnTs, supervise, users, waitHealthy, type ServiceSpec
+} from '@app/devstack'
+import type { Cleanup } from './cleanup.ts'
+import { cpuSeconds } from './cpu.ts'
+import { imageNodeArgs } from './image-command.ts'
+import type { BenchOptions } from './options.ts'
+
+export interface RunningProcess {
+  name: string
+  /** https://127.0.0.1:port */
+  origin: string
+  pid: number
+  /** what node ran with before the entry file */
+  nodeArgs: string[]
+  /** from spawn to the first 200 on GET /health, polled every HEALTH_POLL_MS */
+  coldStartMs: number
+  /** CPU the process used until then (all threads): what starting costs, stretched far less than the wall clock */
+  startupCpuMs: number
+  /** stdout and stderr of the process: JSON log lines */
+  logFile: string
+  stop: () => Promise<void>
+  /** throws, with the end of its log, when the process has died (not stopped by the bench) */
+  assertAlive: () => Promise<void>
+}
+
+type ProcessOptions = Pick<BenchOptions, 'nodeArgs' | 'profileDir'>
+
+export interface StackFiles {
+  workDir: string
+  certsDir: string
+  jwtDir: string
+  caFile: string
+}
+
+/** Login limits high enough that the auth scenario measures bcrypt, not the limiter. */
+const LOGIN_LIMITS = { LOGIN_MAX_FAILURES: '1000000', LOGIN_FAILURE_WINDOW_SECONDS: '900', LOGIN_MAX_PER_IP_PER_MINUTE: '1000000' }
+
+async function tail (file: string, lines = 15): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '')
+  return text.trimEnd().split('\n').slice(-lines).join('\n')
+}
+
+/** Short, so that the cold start is not rounded up to the poll; each miss is a refused connection, cheap. */
+const HEALTH_POLL_MS = 10
+
+/**
+ * Spawns one entry file (compiled `.js` with plain node, `.ts` through tsx) with its stdout and stderr in
+ * logFile, and waits for GET /health.
+ */
+export async function startProcess (
+  cleanup: Cleanup, name: string, file: string, env: Record<string, string>, files: StackFiles, nodeArgs: string[] = []
+): Promise<RunningProcess> {
+  const logFile = path.join(files.workDir, `${name}.log`)
+  const ca = await readFile(files.caFile, 'utf8')
+  const fd = openSync(logFile, 'a')
+  let child: ChildProcess
+  const spawned = performance.now()
+  try {
+    child = (file.endsWith('.ts') ? spawnTs : spawnNode)(file, env, ['ignore', fd, fd], nodeArgs)
+  } finally {
+    closeSync(fd)
+  }
+  const supervised = supervise(child)
+  let stopping = false
+  const stop = async () => {
+    stopping = true
+    await supervised.stop(15_000)
+  }
+  cleanup.defer(`the ${name} process`, stop)
+  const origin = `https://127.0.0.1:${env.PORT}`
+  try {
+    await waitHealthy(origin, ca, child, 60_000, HEALTH_POLL_MS)
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n--- last lines of ${name}.log ---\n${await tail(logFile)}`)
+  }
+  const coldStartMs = Math.round(performance.now() - spawned)
+  const startupCpuMs = Math.round(cpuSeconds(child.pid!) * 1000)
+  const assertAlive = async () => {
+    if (stopping || supervised.running()) return
+    throw new Error(`the ${name} process died (${child.exitCode ?? child.signalCode})\n--- last lines of ${name}.log ---\n${await tail(logFile)}`)
+  }
+  return { name, origin, pid: child.pid!, nodeArgs, coldStartMs, startupCpuMs, logFile, stop, assertAlive }
+}
+
+function common (svc: ServiceSpec, port: number, databaseUrl: string, files: StackFiles): Record<string, string> {
+  const tls = certFiles(files.certsDir, svc.name)
+  return {
+    NODE_ENV: 'production',
+    APP_SETTINGS: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_URL: `https://127.0.0.1:${port}`,
+    DATABASE_URL: databaseUrl,
+    DB_POOL_MAX: '10',
+    TLS_CERT_FILE: tls.cert,
+    TLS_KEY_FILE: tls.key,
+    TLS_CA_FILE: files.caFile,
+    // BENCH_LOG_LEVEL is for experiments (what logging costs); reported runs use info, as production does
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'info',
+    JWT_PUBLIC_KEYS_FILE: jwtFiles(files.jwtDir).jwks,
+    JWT_ISSUER: 'users-service',
+    JWT_AUDIENCE: 'classifieds',
+    EVENT_LOOP_STATS: '1'
+  }
+}
+
+/**
+ * The image's own node arguments (infra/Dockerfile), then BENCH_NODE_ARGS (for V8 flags the last one wins),
+ * then with --profile V8's sampling profiler, written when the process exits (the bench stops it with
+ * SIGTERM). One profile per thread: plain node runs a service on one; a `.ts` entry also has tsx's module
+ * loader in a worker.
+ */
+function serviceNodeArgs (name: ServiceSpec['name'], { nodeArgs = [], profileDir }: ProcessOptions): string[] {
+  const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, name)}`] : []
+  return [...imageNodeArgs(name), ...nodeArgs, ...profiling]
+}
+
+/** Offers first, as `pnpm start` does, then Users pointed at it; both from `pnpm build`'s dist/. */
+export async function startServices (
+  cleanup: Cleanup, urls: { users: string, offers: string }, files: StackFiles, options: ProcessOptions = {}
+) {
+  const [usersPort, offersPort] = [await freePort(), await freePort()]
+  const offersEnv = common(offers, offersPort, urls.offers, files)
+  const offersProc =
+    await startProcess(cleanup, 'offers', offers.built, offersEnv, files, serviceNodeArgs('offers', options))
+  const usersProc = await startProcess(cleanup, 'users', users.built, {
+    ...common(users, usersPort, urls.users, files),
+    JWT_PRIVATE_KEY_FILE: jwtFiles(files.jwtDir).privateKey,
+    ACCESS_TOKEN_TTL_SECONDS: '900',
+    REFRESH_TOKEN_TTL_DAYS: '30',
+    BCRYPT_COST: '12',
+    ...LOGIN_LIMITS,
+    OFFERS_URL: offersProc.origin,
+    OFFERS_TIMEOUT_MS: '2000'
+  }, files, serviceNodeArgs('users', options))
+  return { users: usersProc, offers: offersProc }
+}
+
+export type Services = Awaited<ReturnType<typeof startServices>>

@@ -19,6 +19,8 @@ export interface AuthOptions {
   publicKeys: PublicJwk[]
   issuer: string
   audience: string
+  /** a token older than this (by its iat) is refused, whatever its exp says */
+  maxAgeSeconds: number
   /** Users only: signs with this PKCS#8 PEM under `kid`, tokens living `ttlSeconds` */
   signer?: { privateKey: string, kid: string, ttlSeconds: number }
 }
@@ -71,15 +73,22 @@ function unauthorized (detail: string) {
 
 const BEARER = /^Bearer [A-Za-z0-9_.-]+$/
 
-/** The user a verified token speaks for: `user_id` a positive integer and `sub` the same, as a string. */
-function userIdOf ({ user_id: userId, sub }: AccessClaims): number {
+/** How far ahead of our clock a token's `iat` may be: the issuer's clock may run a little fast. */
+const CLOCK_SKEW_SECONDS = 30
+
+/**
+ * The user a verified token speaks for: `user_id` a positive integer and `sub` the same, as a string, issued
+ * no later than now (give or take the skew).
+ */
+function userIdOf ({ user_id: userId, sub, iat }: AccessClaims): number {
   if (typeof userId !== 'number' || !Number.isSafeInteger(userId) || userId < 1 || sub !== String(userId)) {
     throw new Error('malformed claims')
   }
+  if (typeof iat !== 'number' || iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) throw new Error('issued in the future')
   return userId
 }
 
-export const authPlugin = fp<AuthOptions>(async (app, { publicKeys, issuer, audience, signer }) => {
+export const authPlugin = fp<AuthOptions>(async (app, { publicKeys, issuer, audience, maxAgeSeconds, signer }) => {
   const keys = pemByKid(publicKeys)
   await app.register(fastifyJwt, {
     secret: {
@@ -96,6 +105,8 @@ export const authPlugin = fp<AuthOptions>(async (app, { publicKeys, issuer, audi
       allowedIss: issuer,
       allowedAud: audience,
       requiredClaims: ['iss', 'aud', 'exp', 'iat', 'sub', 'jti', 'user_id'],
+      // seconds: @fastify/jwt turns a number into milliseconds for fast-jwt
+      maxAge: maxAgeSeconds,
       cache: 10_000
     },
     ...(signer

@@ -30,14 +30,17 @@ export const commonConfig = {
   LOG_LEVEL: Type.Union(logLevels.map((level) => Type.Literal(level))),
   JWT_PUBLIC_KEYS_FILE: Type.String({ minLength: 1 }),
   JWT_ISSUER: Type.String({ minLength: 1 }),
-  JWT_AUDIENCE: Type.String({ minLength: 1 })
+  JWT_AUDIENCE: Type.String({ minLength: 1 }),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400 })
 }
 
 type Defaults = Record<AppSettings, Record<string, unknown>>
 
 /** The common fields' defaults; development and testing find their files in the repository's certs/. */
 export function commonDefaults (service: string, port: number): Defaults {
-  const shared = { HOST: '::', PORT: port, DB_POOL_MAX: 10, JWT_ISSUER: 'users-service', JWT_AUDIENCE: 'classifieds' }
+  const shared = {
+    HOST: '::', PORT: port, DB_POOL_MAX: 10, JWT_ISSUER: 'users-service', JWT_AUDIENCE: 'classifieds', ACCESS_TOKEN_TTL_SECONDS: 900
+  }
   const localFiles = {
     TLS_CERT_FILE: path.join(certsDir, `${service}.crt`),
     TLS_KEY_FILE: path.join(certsDir, `${service}.key`),

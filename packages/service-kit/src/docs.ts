@@ -29,5 +29,10 @@ export const docsPlugin = fp<DocsOptions>(async (app, opts) => {
     // Protected routes carry their requirement (protectedRoutes); every other operation says it needs none.
     transform: ({ schema, url }) => ({ schema: { ...schema, security: schema?.security ?? [] }, url })
   })
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, tryItOutEnabled: false, validatorUrl: null } })
+  // the page sends its own Content-Security-Policy (hashes of its inline parts, its assets from here only)
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    uiConfig: { deepLinking: true, tryItOutEnabled: false, validatorUrl: null }
+  })
 }, { name: 'docs' })

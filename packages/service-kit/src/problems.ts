@@ -2,7 +2,7 @@
 // schemas a route declares for its error statuses and its empty answers.
 import { STATUS_CODES } from 'node:http'
 import fp from 'fastify-plugin'
-import type { FastifyError, FastifyReply } from 'fastify'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { Problem } from '@app/contracts'
 
 export class AppError extends Error {
@@ -28,7 +28,9 @@ const fastifyCodes: Record<string, [number, string, string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than this service accepts'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'BAD_REQUEST', 'The content-length header does not match the body'],
-  FST_ERR_CTP_INVALID_TYPE: [400, 'BAD_REQUEST', 'The content-type header is invalid']
+  FST_ERR_CTP_INVALID_TYPE: [400, 'BAD_REQUEST', 'The content-type header is invalid'],
+  FST_ERR_BAD_URL: [400, 'BAD_URL', 'The URL is not valid (a bad percent-encoding)'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'URI_TOO_LONG', 'A part of the path is longer than this service accepts']
 }
 
 function validationProblem (error: FastifyError): Problem {
@@ -71,13 +73,21 @@ export function toProblem (error: FastifyError | AppError | Error): Answer {
   return { body: problem(500, 'INTERNAL_ERROR', 'An unexpected error occurred'), headers: {}, internal: true }
 }
 
+/** Answers any error as problem+json, logged as ours (500) or the client's (4xx, 503). */
+function sendProblem (error: Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const { body, headers, internal } = toProblem(error)
+  if (internal) request.log.error({ err: error }, 'request failed')
+  else request.log.info({ code: body.code, status: body.status }, 'request refused')
+  return reply.code(body.status).headers(headers).type('application/problem+json').send(body)
+}
+
+/** Fastify's `frameworkErrors`: the router's own errors (a bad URL encoding, too long a parameter) go the same way. */
+export function frameworkErrors (error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  sendProblem(error, request, reply)
+}
+
 export const problemPlugin = fp(async (app) => {
-  app.setErrorHandler((error, request, reply) => {
-    const { body, headers, internal } = toProblem(error as Error)
-    if (internal) request.log.error({ err: error }, 'request failed')
-    else request.log.info({ code: body.code, status: body.status }, 'request refused')
-    return reply.code(body.status).headers(headers).type('application/problem+json').send(body)
-  })
+  app.setErrorHandler((error, request, reply) => sendProblem(error as Error, request, reply))
   app.setNotFoundHandler((request, reply) => {
     return reply.code(404).type('application/problem+json')
       .send(problem(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`))

@@ -12,7 +12,7 @@ async function app (databaseUrl = NO_DATABASE) {
   const app = await createServiceApp({
     logLevel: 'silent',
     database: { url: databaseUrl, max: 1 },
-    auth: { publicKeys: keys.publicKeys, issuer: 'users-service', audience: 'classifieds' },
+    auth: { publicKeys: keys.publicKeys, issuer: 'users-service', audience: 'classifieds', maxAgeSeconds: 900 },
     bodyLimit: 1024,
     docs: { title: 'test', version: '0.0.0', description: 'test', tags: [] }
   })

@@ -18,7 +18,12 @@ export async function buildApp (config: OffersConfig): Promise<App> {
     logLevel: config.LOG_LEVEL,
     ...(config.tls ? { tls: config.tls } : {}),
     database: { url: config.DATABASE_URL, max: config.DB_POOL_MAX },
-    auth: { publicKeys: config.publicKeys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    auth: {
+      publicKeys: config.publicKeys,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      maxAgeSeconds: config.ACCESS_TOKEN_TTL_SECONDS
+    },
     docs: {
       title: 'Offers service',
       version,

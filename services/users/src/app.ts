@@ -32,6 +32,7 @@ export async function buildApp (config: UsersConfig): Promise<App> {
       publicKeys: config.publicKeys,
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
+      maxAgeSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
       signer: { privateKey: config.signingKey, kid, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }
     },
     docs: {

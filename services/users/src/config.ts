@@ -6,7 +6,6 @@ import { commonConfig, commonDefaults, loadConfig, type AppSettings, type Public
 export const UsersSettings = Type.Object({
   ...commonConfig,
   JWT_PRIVATE_KEY_FILE: Type.String({ minLength: 1 }),
-  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400 }),
   REFRESH_TOKEN_TTL_DAYS: Type.Integer({ minimum: 1, maximum: 365 }),
   BCRYPT_COST: Type.Integer({ minimum: 4, maximum: 15 }),
   BCRYPT_MAX_QUEUE: Type.Integer({ minimum: 0, maximum: 10_000 }),
@@ -28,7 +27,6 @@ function defaults () {
   const jwtKey = path.join(path.dirname(String(common.development.JWT_PUBLIC_KEYS_FILE)), 'signing.key')
   const ca = path.join(path.dirname(String(common.development.TLS_CERT_FILE)), 'ca.crt')
   const shared = {
-    ACCESS_TOKEN_TTL_SECONDS: 900,
     REFRESH_TOKEN_TTL_DAYS: 30,
     BCRYPT_MAX_QUEUE: 16,
     LOGIN_MAX_FAILURES: 5,

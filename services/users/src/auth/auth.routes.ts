@@ -2,8 +2,14 @@
 // GET /.well-known/jwks.json.
 import { Jwks, LoginBody, RefreshBody, TokenPair } from '@app/contracts'
 import { bodyProblems, NoContent, noContent, problems, type App, type PublicJwk } from '@app/service-kit'
+import type { FastifyReply } from 'fastify'
 import { perAddress } from '../plugins/rate-limit.ts'
 import type { AuthService } from './auth.service.ts'
+
+/** Token answers are never stored by a cache (RFC 6749 §5.1); a refused one is not either. */
+function noStore (reply: FastifyReply): FastifyReply {
+  return reply.header('cache-control', 'no-store').header('pragma', 'no-cache')
+}
 
 export interface AuthRoutesOptions {
   auth: AuthService
@@ -26,7 +32,16 @@ export async function authRoutes (app: App, { auth, loginsPerIpPerMinute, public
       body: LoginBody,
       response: { 200: TokenPair, ...problems(...bodyProblems, 401, 429, 503) }
     }
-  }, async (request) => auth.login(request.body.username, request.body.password, request))
+  }, async (request, reply) => {
+    noStore(reply)
+    try {
+      return await auth.login(request.body.username, request.body.password, request)
+    } catch (err) {
+      // brute force shows in the logs: who was tried, from where (the line carries the client address)
+      request.log.info({ username: request.body.username, code: (err as { code?: string }).code }, 'login refused')
+      throw err
+    }
+  })
 
   app.post('/user/auth/refresh/', {
     schema: {
@@ -38,7 +53,10 @@ export async function authRoutes (app: App, { auth, loginsPerIpPerMinute, public
       body: RefreshBody,
       response: { 200: TokenPair, ...problems(...bodyProblems, 401) }
     }
-  }, async (request) => auth.refresh(request.body.refresh_token))
+  }, async (request, reply) => {
+    noStore(reply)
+    return auth.refresh(request.body.refresh_token)
+  })
 
   app.post('/user/auth/logout/', {
     schema: {
@@ -51,7 +69,7 @@ export async function authRoutes (app: App, { auth, loginsPerIpPerMinute, public
     }
   }, async (request, reply) => {
     await auth.logout(request.body.refresh_token)
-    return noContent(reply)
+    return noContent(noStore(reply))
   })
 
   // parseJwks kept only the public members of each key: a private `d` can never be published by mistake.

@@ -4,16 +4,20 @@ import { portFree } from './port.ts'
 
 export class StartError extends Error {}
 
-export async function startDevPostgres (dataDir: string, port: number, password: string): Promise<{ url: string, stop: () => Promise<void> }> {
+/** `log` hears, as root, which directory on the way to the data or the binaries gained search for others (o+x). */
+export async function startDevPostgres (
+  dataDir: string, port: number, password: string, log?: (line: string) => void
+): Promise<{ url: string, stop: () => Promise<void> }> {
   const pid = await runningPid(dataDir)
   if (pid) {
-    throw new StartError(`The data directory ${dataDir} is locked by a running PostgreSQL (pid ${pid}). Is another "pnpm start" running? Stop it first.`)
+    throw new StartError(`The data directory ${dataDir} is locked by a running PostgreSQL (pid ${pid}). ` +
+      'Is another "pnpm start" running? Stop it first.')
   }
   if (!await portFree(port, '127.0.0.1')) {
     throw new StartError(`Port ${port} for the embedded PostgreSQL is taken. Free it or set PG_PORT.`)
   }
-  await initCluster({ dataDir, port, password })
-  await startCluster({ dataDir, port, password })
+  await initCluster({ dataDir, port, password, log })
+  await startCluster({ dataDir, port, password, log })
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     stop: () => stopCluster(dataDir)

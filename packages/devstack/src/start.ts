@@ -27,7 +27,7 @@ async function main () {
   const database = process.env.DATABASE_NAME ?? 'classifieds'
   if (!adminUrl) {
     const pgPort = Number(process.env.PG_PORT ?? 5433)
-    const pg = await startDevPostgres(paths.pgData, pgPort, secrets.postgres)
+    const pg = await startDevPostgres(paths.pgData, pgPort, secrets.postgres, log)
     stopDb = pg.stop
     adminUrl = pg.url
     log(`embedded PostgreSQL on 127.0.0.1:${pgPort}, data in .data/pg`)

@@ -2,6 +2,7 @@
 // Run by test/containers/run.ts (`pnpm test:containers`), which provides the engine, the images and STACK_*.
 import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { repoRoot } from '@app/devstack'
 import { httpsRequest } from '@app/testing'
 import { run } from './command.ts'
 import { defineStack, type Stack } from './compose.ts'
@@ -62,6 +63,14 @@ t.test('each image adds at most 90 MB to its base and carries no development too
     t.same(tooling, [], `${target}: none of ${FORBIDDEN.join(', ')}`)
     t.same(await typeScriptSources(tag(target)), [], `${target}: compiled JavaScript only, no TypeScript sources`)
   }
+})
+
+t.test('compose hands out no known password: each one is required', async (t) => {
+  const [file, ...base] = composeCommand
+  const env = { ...process.env, POSTGRES_PASSWORD: '', USERS_DB_PASSWORD: '', OFFERS_DB_PASSWORD: '' }
+  const refused = await run(file!, [...base, '-f', 'docker-compose.yml', 'config'], { env, cwd: repoRoot })
+    .then(() => '', (err: Error) => err.message)
+  t.match(refused, /set POSTGRES_PASSWORD|POSTGRES_PASSWORD/, 'compose refuses to start without the passwords')
 })
 
 t.test('compose: register → login → offer → the user with their offers; the data survives a restart', async (t) => {

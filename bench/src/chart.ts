@@ -34,8 +34,10 @@ export function chartSvg (report: Report): string {
   const entries = Object.entries(report.scenarios)
   const height = TOP + entries.length * ROW + 30
   const width = LABEL + 2 * (WIDTH + 110) + 20
-  const labels = entries.map(([name], i) => `<text x="${LABEL - 8}" y="${TOP + i * ROW + 15}" class="l">${esc(name)}</text>`)
-  const subtitle = `${report.settings.mode} run, ${report.settings.connections} connections, ${report.settings.seconds} s each · ${report.machine.cores} cores, ${report.node} · ${report.date.slice(0, 16)}Z`
+  const labels = entries.map(([name], i) =>
+    `<text x="${LABEL - 8}" y="${TOP + i * ROW + 15}" class="l">${esc(name)}</text>`)
+  const subtitle = `${report.settings.mode} run, ${report.settings.connections} connections, ` +
+    `${report.settings.seconds} s each · ${report.machine.cores} cores, ${report.node} · ${report.date.slice(0, 16)}Z`
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">
 <style>.h{font-weight:600}.l{text-anchor:end}.v{fill:#333}.s{fill:#666}</style>
 <rect width="100%" height="100%" fill="#fff"/>
@@ -43,7 +45,13 @@ export function chartSvg (report: Report): string {
 <text x="100" y="18" class="s">${esc(subtitle)}</text>
 ${labels.join('\n')}
 ${bars({ title: 'requests/s', x: LABEL, values: entries.map(([, r]) => r.rps), unit: '/s', color: '#4c78a8' })}
-${bars({ title: 'p99 latency', x: LABEL + WIDTH + 110, values: entries.map(([, r]) => r.p99_ms), unit: 'ms', color: '#f58518' })}
+${bars({
+  title: 'p99 latency',
+  x: LABEL + WIDTH + 110,
+  values: entries.map(([, r]) => r.p99_ms),
+  unit: 'ms',
+  color: '#f58518'
+})}
 </svg>
 `
 }

@@ -1,4 +1,5 @@
-// CPU time by process group during a run (services, PostgreSQL, the load generator) and what the rest of the machine used.
+// CPU time by process group during a run (services, PostgreSQL, the load generator) and what the rest of the
+// machine used.
 import { readdirSync, readFileSync } from 'node:fs'
 
 /** Linux reports CPU time in USER_HZ ticks, 100 per second on every common build. */
@@ -44,7 +45,8 @@ export interface CpuUse {
 
 /** Starts measuring; the function it returns ends the interval. Groups are re-listed at both ends. */
 export function cpuMeter (groups: Record<string, () => number[]>): () => CpuUse {
-  const snapshot = () => Object.fromEntries(Object.entries(groups).map(([name, list]) => [name, new Map(list().map((pid) => [pid, cpuSeconds(pid)]))]))
+  const snapshot = () => Object.fromEntries(Object.entries(groups).map(([name, list]) =>
+    [name, new Map(list().map((pid) => [pid, cpuSeconds(pid)]))]))
   const started = { at: performance.now(), busy: machineBusySeconds(), groups: snapshot() }
   return () => {
     const elapsed = (performance.now() - started.at) / 1000

@@ -29,7 +29,8 @@ export class Http {
 
   /** POST /user/auth/ on the running Users service: the access token and the user's id. */
   async login (origin: string, username: string, password: string): Promise<{ token: string, userId: number }> {
-    const { status, body } = await this.call(origin, { method: 'POST', path: '/user/auth/', body: { username, password } })
+    const { status, body } =
+      await this.call(origin, { method: 'POST', path: '/user/auth/', body: { username, password } })
     const pair = body as { access_token?: string, user_id?: number }
     if (status !== 200 || !pair.access_token || !pair.user_id) {
       throw new Error(`POST /user/auth/ for ${username} answered ${status}: ${JSON.stringify(body).slice(0, 300)}`)
@@ -37,8 +38,13 @@ export class Http {
     return { token: pair.access_token, userId: pair.user_id }
   }
 
-  /** A token to read with; when login fails, a placeholder that the pre-flight checks then refuse, with the reason logged. */
-  async readerToken (origin: string, username: string, password: string, fallbackUserId: number): Promise<{ token: string, userId: number }> {
+  /**
+   * A token to read with; when login fails, a placeholder that the pre-flight checks then refuse, with the
+   * reason logged.
+   */
+  async readerToken (
+    origin: string, username: string, password: string, fallbackUserId: number
+  ): Promise<{ token: string, userId: number }> {
     try {
       return await this.login(origin, username, password)
     } catch (err) {

@@ -12,7 +12,8 @@ export const dockerfile = path.join(repoRoot, 'infra', 'Dockerfile')
  */
 export function imageNodeArgs (service: string, text = readFileSync(dockerfile, 'utf8')): string[] {
   const stages = text.split(/^FROM\s+/m).slice(1)
-  const named = (name: string) => stages.find((s) => new RegExp(`^\\S+\\s+AS\\s+${name}\\s*$`, 'i').test(s.split('\n')[0]!))
+  const named = (name: string) =>
+    stages.find((s) => new RegExp(`^\\S+\\s+AS\\s+${name}\\s*$`, 'i').test(s.split('\n')[0]!))
   let stage = named(service)
   // a stage without a CMD of its own inherits its base stage's
   while (stage && !/^CMD\s/m.test(stage)) stage = named(stage.split(/\s+/)[0]!)

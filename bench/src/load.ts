@@ -36,7 +36,12 @@ export async function runLoad (spec: LoadSpec, ca: string): Promise<LoadResult> 
   const request: autocannon.Request = {
     setupRequest: (req) => {
       const target = spec.next(i++)
-      return { ...req, method: target.method, path: target.path, body: target.body === undefined ? '' : JSON.stringify(target.body) }
+      return {
+        ...req,
+        method: target.method,
+        path: target.path,
+        body: target.body === undefined ? '' : JSON.stringify(target.body)
+      }
     }
   }
   const options: autocannon.Options = {
@@ -68,6 +73,8 @@ export async function runLoad (spec: LoadSpec, ca: string): Promise<LoadResult> 
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
-    statuses: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count ?? 0]))
+    statuses: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count ?? 0])
+    )
   }
 }

@@ -30,5 +30,6 @@ export async function loopDelay (proc: RunningProcess, timeoutMs = 5_000): Promi
     if (line) return (JSON.parse(line) as { eventLoopDelay: LoopDelay }).eventLoopDelay
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  throw new Error(`${proc.name} logged no event-loop delay within ${timeoutMs} ms of SIGUSR2 (is EVENT_LOOP_STATS=1 honoured?)`)
+  throw new Error(`${proc.name} logged no event-loop delay within ${timeoutMs} ms of SIGUSR2 ` +
+    '(is EVENT_LOOP_STATS=1 honoured?)')
 }

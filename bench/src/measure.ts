@@ -43,13 +43,20 @@ export function perRequest (use: CpuUse, requests: number): Pick<ScenarioResult,
   }
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 
 /** The pre-flight answer, or why it is wrong: a missing route shows here as a 404, not as a run of errors. */
 async function preflight (scenario: Scenario, { services, http }: MeasureContext): Promise<string | undefined> {
   const target = scenario.next(0)
-  const { status, body } = await http.call(services[scenario.service].origin, { ...target, ...(scenario.token ? { token: scenario.token } : {}) })
-  if (status !== scenario.expect.status) return `${target.method} ${target.path} answered ${status}, not ${scenario.expect.status}: ${JSON.stringify(body).slice(0, 200)}`
+  const { status, body } = await http.call(services[scenario.service].origin, {
+    ...target,
+    ...(scenario.token ? { token: scenario.token } : {})
+  })
+  if (status !== scenario.expect.status) {
+    return `${target.method} ${target.path} answered ${status}, not ${scenario.expect.status}: ` +
+      JSON.stringify(body).slice(0, 200)
+  }
   return scenario.expect.check?.(body)
 }
 
@@ -82,6 +89,13 @@ export async function measure (scenario: Scenario, ctx: MeasureContext): Promise
   const rss = stopRss()
   const [usersDelay, offersDelay] = await Promise.all([loopDelay(services.users), loopDelay(services.offers)])
   await waitQuiet(pids)
-  done(`${fmt(result.rps, 1)} req/s, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, ${result.non2xx} non-2xx, ${result.errors} errors`)
-  return { route: scenario.route, ...result, rss_mb: rss, loop_delay_p99_ms: { users: usersDelay.p99_ms, offers: offersDelay.p99_ms }, ...cpu }
+  done(`${fmt(result.rps, 1)} req/s, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, ` +
+    `${result.non2xx} non-2xx, ${result.errors} errors`)
+  return {
+    route: scenario.route,
+    ...result,
+    rss_mb: rss,
+    loop_delay_p99_ms: { users: usersDelay.p99_ms, offers: offersDelay.p99_ms },
+    ...cpu
+  }
 }

@@ -39,7 +39,9 @@ export function samplePeakRss (pids: Record<string, number>, everyMs = 250): () 
  * Waits until the processes together use less than `cores` of CPU over a window, so that work a finished
  * run left queued (a closed connection's bcrypt hash still runs) does not spill into the next run.
  */
-export async function waitQuiet (pids: number[], { cores = 0.1, windowMs = 250, timeoutMs = 30_000 } = {}): Promise<void> {
+export async function waitQuiet (
+  pids: number[], { cores = 0.1, windowMs = 250, timeoutMs = 30_000 } = {}
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   const total = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
   let before = total()

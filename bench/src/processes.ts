@@ -39,7 +39,11 @@ export interface StackFiles {
 }
 
 /** Login limits high enough that the auth scenario measures bcrypt, not the limiter. */
-const LOGIN_LIMITS = { LOGIN_MAX_FAILURES: '1000000', LOGIN_FAILURE_WINDOW_SECONDS: '900', LOGIN_MAX_PER_IP_PER_MINUTE: '1000000' }
+const LOGIN_LIMITS = {
+  LOGIN_MAX_FAILURES: '1000000',
+  LOGIN_FAILURE_WINDOW_SECONDS: '900',
+  LOGIN_MAX_PER_IP_PER_MINUTE: '1000000'
+}
 
 async function tail (file: string, lines = 15): Promise<string> {
   const text = await readFile(file, 'utf8').catch(() => '')
@@ -83,7 +87,8 @@ export async function startProcess (
   const startupCpuMs = Math.round(cpuSeconds(child.pid!) * 1000)
   const assertAlive = async () => {
     if (stopping || supervised.running()) return
-    throw new Error(`the ${name} process died (${child.exitCode ?? child.signalCode})\n--- last lines of ${name}.log ---\n${await tail(logFile)}`)
+    throw new Error(`the ${name} process died (${child.exitCode ?? child.signalCode})\n` +
+      `--- last lines of ${name}.log ---\n${await tail(logFile)}`)
   }
   return { name, origin, pid: child.pid!, nodeArgs, coldStartMs, startupCpuMs, logFile, stop, assertAlive }
 }

@@ -1,8 +1,13 @@
-// Where a service's CPU time goes: self time of a V8 .cpuprofile (from `pnpm bench --profile`) by package and by function.
+// Where a service's CPU time goes: self time of a V8 .cpuprofile (from `pnpm bench --profile`) by package and
+// by function.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 
-interface ProfileNode { id: number, callFrame: { functionName: string, url: string, lineNumber: number }, children?: number[] }
+interface ProfileNode {
+  id: number
+  callFrame: { functionName: string, url: string, lineNumber: number }
+  children?: number[]
+}
 interface Profile { nodes: ProfileNode[], samples: number[], timeDeltas: number[] }
 
 /** The package a script belongs to, node's own modules by name, the repository's files by path. */
@@ -38,7 +43,8 @@ export function summarize (profile: Profile, top = 20): string {
     else selfMs.set(id, (selfMs.get(id) ?? 0) + ms)
   })
   const total = [...selfMs.values()].reduce((a, b) => a + b, 0)
-  const idle = [...selfMs].filter(([id]) => byId.get(id)?.callFrame.functionName === '(idle)').reduce((a, [, ms]) => a + ms, 0)
+  const idle = [...selfMs].filter(([id]) => byId.get(id)?.callFrame.functionName === '(idle)')
+    .reduce((a, [, ms]) => a + ms, 0)
   const busy = total - idle
   const add = (map: Map<string, number>, key: string, ms: number) => map.set(key, (map.get(key) ?? 0) + ms)
   const packages = new Map<string, number>()
@@ -49,7 +55,9 @@ export function summarize (profile: Profile, top = 20): string {
     const { functionName, url, lineNumber } = byId.get(id)!.callFrame
     if (functionName === '(idle)') continue
     add(packages, owner(url, functionName), ms)
-    add(functions, `${functionName || '(anonymous)'}  ${owner(url, functionName)}${url ? `:${lineNumber + 1}` : ''}`, ms)
+    add(
+      functions, `${functionName || '(anonymous)'}  ${owner(url, functionName)}${url ? `:${lineNumber + 1}` : ''}`, ms
+    )
     for (const pkg of stack(id)) add(inclusive, pkg, ms)
   }
   const table = (title: string, map: Map<string, number>) => [
@@ -58,7 +66,8 @@ export function summarize (profile: Profile, top = 20): string {
       .map(([key, ms]) => `  ${(100 * ms / busy).toFixed(1).padStart(5)} %  ${ms.toFixed(0).padStart(7)} ms  ${key}`)
   ].join('\n')
   return [
-    `busy ${(busy / 1000).toFixed(1)} s of ${(total / 1000).toFixed(1)} s sampled (the rest idle); module loading at startup (${(startupMs / 1000).toFixed(1)} s) left out`,
+    `busy ${(busy / 1000).toFixed(1)} s of ${(total / 1000).toFixed(1)} s sampled (the rest idle); ` +
+      `module loading at startup (${(startupMs / 1000).toFixed(1)} s) left out`,
     table('self time by package:', packages),
     table('inclusive time by package (on the stack):', inclusive),
     table('self time by function:', functions)
@@ -71,5 +80,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.stderr.write('usage: node --import tsx bench/src/profile-summary.ts <file.cpuprofile> [top]\n')
     process.exit(2)
   }
-  process.stdout.write(summarize(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(process.argv[3] ?? 20)) + '\n')
+  process.stdout.write(
+    summarize(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(process.argv[3] ?? 20)) + '\n'
+  )
 }

@@ -20,7 +20,10 @@ export interface Row {
   loop_delay_p99_ms?: Record<string, number>
   cpu_ms_per_req?: Record<string, number>
   other_cpu_cores?: number
-  /** bare-relative rows: the bare server's CPU per request ÷ this scenario's, all processes; unlike rps, blind to other load */
+  /**
+   * bare-relative rows: the bare server's CPU per request ÷ this scenario's, all processes; unlike rps, blind
+   * to other load
+   */
   cpu_ratio?: number | null
   /** the bcrypt baseline only: hashes per wall-clock second in this run */
   measured_rps?: number | null
@@ -61,7 +64,8 @@ export interface Inputs {
   footprint: Record<string, Footprint>
 }
 
-const round = (n: number | undefined, digits = 2) => n === undefined ? null : Math.round(n * 10 ** digits) / 10 ** digits
+const round = (n: number | undefined, digits = 2) =>
+  n === undefined ? null : Math.round(n * 10 ** digits) / 10 ** digits
 
 function row (r: ScenarioResult, ratio: number | null, ratioOf: string | null): Row {
   return {
@@ -84,7 +88,8 @@ function row (r: ScenarioResult, ratio: number | null, ratioOf: string | null): 
 
 const perSecond = (r: ScenarioResult, by: number) => r.rps === undefined ? null : r.rps / by
 
-const cpuTotal = (r: Pick<ScenarioResult, 'cpu_ms_per_req'>) => r.cpu_ms_per_req ? Object.values(r.cpu_ms_per_req).reduce((a, b) => a + b, 0) : undefined
+const cpuTotal = (r: Pick<ScenarioResult, 'cpu_ms_per_req'>) =>
+  r.cpu_ms_per_req ? Object.values(r.cpu_ms_per_req).reduce((a, b) => a + b, 0) : undefined
 
 function cpuRatio (bare: Measured, r: ScenarioResult): number | null {
   const [base, own] = [cpuTotal(bare), cpuTotal(r)]
@@ -104,19 +109,31 @@ function scenarios ({ bare, bcrypt, main, scale }: Inputs): Record<string, Row> 
   const rows: Record<string, Row> = {
     baseline_bare: row({ route: 'GET / (bare Fastify, constant JSON)', ...bare }, null, null),
     baseline_bcrypt: {
-      ...row({ route: `bcrypt.hash × ${bcrypt.parallel} in parallel (rps: cores ÷ CPU s per hash)`, rps: bcrypt.hashesPerSecond, p50_ms: bcrypt.p50_ms, p99_ms: bcrypt.p99_ms, max_ms: bcrypt.max_ms, non2xx: 0, errors: 0, other_cpu_cores: bcrypt.other_cpu_cores }, null, null),
+      ...row({
+        route: `bcrypt.hash × ${bcrypt.parallel} in parallel (rps: cores ÷ CPU s per hash)`,
+        rps: bcrypt.hashesPerSecond,
+        p50_ms: bcrypt.p50_ms,
+        p99_ms: bcrypt.p99_ms,
+        max_ms: bcrypt.max_ms,
+        non2xx: 0,
+        errors: 0,
+        other_cpu_cores: bcrypt.other_cpu_cores
+      }, null, null),
       cpu_ms_per_req: { bcrypt: Math.round(bcrypt.cpuSecondsPerHash * 1e5) / 100 },
       measured_rps: round(bcrypt.measuredPerSecond)
     }
   }
   for (const [name, r] of Object.entries(main)) {
     rows[name] = name === 'user_auth'
-      ? row(r, perSecond(r, bcryptCeilingDuring(r, bcrypt)), 'bcrypt ceiling on the cores free during the run (rps ÷ ((cores − other cores) ÷ CPU s per hash))')
+      ? row(r, perSecond(r, bcryptCeilingDuring(r, bcrypt)), 'bcrypt ceiling on the cores free during the run ' +
+        '(rps ÷ ((cores − other cores) ÷ CPU s per hash))')
       : { ...row(r, perSecond(r, bare.rps), 'bare baseline (rps ÷ rps)'), cpu_ratio: cpuRatio(bare, r) }
   }
   const [small, large] = levels.map((l) => l.label)
   for (const [name, r] of Object.entries(scale)) {
-    const reference = name.endsWith(`_${large}`) ? scale[name.replace(new RegExp(`_${large}$`), `_${small}`)] : undefined
+    const reference = name.endsWith(`_${large}`)
+      ? scale[name.replace(new RegExp(`_${large}$`), `_${small}`)]
+      : undefined
     rows[name] = reference
       ? row(r, r.mean_ms && reference.mean_ms ? r.mean_ms / reference.mean_ms : null, `${small} latency (mean ÷ mean)`)
       : row(r, null, `reference of the ${large} row`)
@@ -128,10 +145,18 @@ function targets (rows: Record<string, Row>, footprint: Record<string, Footprint
   const all = Object.entries(rows)
   const failing = all.filter(([, r]) => r.skipped || r.errors || r.non2xx).map(([n]) => n)
   const at = (name: string) => rows[name]?.ratio ?? null
-  const atMost = (what: string, value: number | null, goal: number) => ({ what, goal: `≤ ${goal}`, value, met: value !== null && value <= goal })
-  const atLeast = (what: string, value: number | null, goal: number) => ({ what, goal: `≥ ${goal}`, value, met: value !== null && value >= goal })
+  const atMost = (what: string, value: number | null, goal: number) =>
+    ({ what, goal: `≤ ${goal}`, value, met: value !== null && value <= goal })
+  const atLeast = (what: string, value: number | null, goal: number) =>
+    ({ what, goal: `≥ ${goal}`, value, met: value !== null && value >= goal })
   return [
-    { what: `every scenario measured with zero errors and zero non-2xx${failing.length ? ` (not: ${failing.join(', ')})` : ''}`, goal: '0', value: failing.length, met: failing.length === 0 },
+    {
+      what: 'every scenario measured with zero errors and zero non-2xx' +
+        (failing.length ? ` (not: ${failing.join(', ')})` : ''),
+      goal: '0',
+      value: failing.length,
+      met: failing.length === 0
+    },
     atLeast('auth ÷ bcrypt ceiling', at('user_auth'), 0.85),
     atMost('Users event-loop delay p99 during auth (ms)', rows.user_auth?.loop_delay_p99_ms?.users ?? null, 50),
     atLeast('GET /user/{id}/ ÷ bare baseline', at('user_get'), 0.25),
@@ -145,7 +170,12 @@ export function buildReport (inputs: Inputs): Report {
   const rows = scenarios(inputs)
   const { options } = inputs
   return {
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), memory_gb: Math.round(totalmem() / 2 ** 30), os: `${type()} ${release()}` },
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: availableParallelism(),
+      memory_gb: Math.round(totalmem() / 2 ** 30),
+      os: `${type()} ${release()}`
+    },
     node: process.version,
     date: new Date().toISOString(),
     settings: {

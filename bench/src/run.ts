@@ -30,18 +30,31 @@ async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
   const workDir = await mkdtemp(path.join(tmpdir(), 'bench-'))
   cleanup.defer('the temp dir', () => rm(workDir, { recursive: true, force: true }))
   const { logsDir } = options
-  if (logsDir) cleanup.defer('copying the logs', () => cp(workDir, logsDir, { recursive: true, filter: (f) => f === workDir || f.endsWith('.log') }))
-  const files = { workDir, certsDir: path.join(workDir, 'certs'), jwtDir: path.join(workDir, 'jwt'), caFile: caFiles(path.join(workDir, 'certs')).cert }
+  if (logsDir) {
+    cleanup.defer('copying the logs', () =>
+      cp(workDir, logsDir, { recursive: true, filter: (f) => f === workDir || f.endsWith('.log') }))
+  }
+  const files = {
+    workDir,
+    certsDir: path.join(workDir, 'certs'),
+    jwtDir: path.join(workDir, 'jwt'),
+    caFile: caFiles(path.join(workDir, 'certs')).cert
+  }
   await ensureCertificates(files.certsDir, ['users', 'offers', 'bare'])
   await ensureJwtKeys(files.jwtDir)
   const ca = await readFile(files.caFile, 'utf8')
 
-  let done = begin(options.adminUrl ? 'PostgreSQL at BENCH_DATABASE_URL: bootstrap and migrations' : 'embedded PostgreSQL: initdb, bootstrap and migrations')
+  let done = begin(
+    options.adminUrl
+      ? 'PostgreSQL at BENCH_DATABASE_URL: bootstrap and migrations'
+      : 'embedded PostgreSQL: initdb, bootstrap and migrations'
+  )
   const database = await startDatabase(cleanup, workDir, options.adminUrl)
   done('ready')
   const db = seedDb(database.adminUrl)
   cleanup.defer('the seeding connections', () => db.destroy())
-  done = begin(`seeding ${SEED.users.toLocaleString('en-US')} users and ${(SEED.users * SEED.offersPerUser).toLocaleString('en-US')} offers`)
+  done = begin(`seeding ${SEED.users.toLocaleString('en-US')} users and ` +
+    `${(SEED.users * SEED.offersPerUser).toLocaleString('en-US')} offers`)
   const passwordHash = await bcrypt.hash(PASSWORD, BCRYPT_COST)
   await truncateAll(db)
   await grow(db, [1, SEED.users], [1, SEED.users], passwordHash)
@@ -57,7 +70,10 @@ async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
   cleanup.defer('the HTTP client', () => http.close())
 
   const noise = await otherCores()
-  if (noise > 0.25) log(`other processes use ${noise.toFixed(2)} cores of this machine right now: expect noisy numbers (see "other cores")`)
+  if (noise > 0.25) {
+    log(`other processes use ${noise.toFixed(2)} cores of this machine right now: ` +
+      'expect noisy numbers (see "other cores")')
+  }
   const bare = await bareBaseline(cleanup, files, ca, options)
 
   const cpuGroups: Record<string, () => number[]> = {

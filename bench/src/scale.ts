@@ -1,4 +1,5 @@
-// Scale: offers by user and the users pages at 1 000 and at 1 000 000 rows, re-seeded set-based in the same database.
+// Scale: offers by user and the users pages at 1 000 and at 1 000 000 rows, re-seeded set-based in the same
+// database.
 import { log } from './log.ts'
 import { measure, type MeasureContext, type ScenarioResult } from './measure.ts'
 import { offersByUserScenario, usersPageScenarios } from './scenarios.ts'
@@ -9,7 +10,9 @@ export const levels = [{ label: '1k', rows: 1_000 }, { label: '1m', rows: 1_000_
 
 type Filter = (scenario: { name: string }) => boolean
 
-async function measureLevel (label: string, db: SeedDb, ctx: MeasureContext, selected: Filter): Promise<Record<string, ScenarioResult>> {
+async function measureLevel (
+  label: string, db: SeedDb, ctx: MeasureContext, selected: Filter
+): Promise<Record<string, ScenarioResult>> {
   const now = await seeded(db)
   const reader = await ctx.http.readerToken(ctx.services.users.origin, username(1), PASSWORD, now.users.minId)
   const withOffers: [number, number] = [now.users.minId, now.users.minId + now.offers.count / OFFERS_PER_USER - 1]
@@ -22,16 +25,20 @@ async function measureLevel (label: string, db: SeedDb, ctx: MeasureContext, sel
 }
 
 /** Truncates what the main scenarios used; each level adds rows to the one before. */
-export async function scale (db: SeedDb, passwordHash: string, ctx: MeasureContext, selected: Filter): Promise<Record<string, ScenarioResult>> {
+export async function scale (
+  db: SeedDb, passwordHash: string, ctx: MeasureContext, selected: Filter
+): Promise<Record<string, ScenarioResult>> {
   const results: Record<string, ScenarioResult> = {}
-  const names = levels.flatMap(({ label }) => ['offers_by_user', 'users_page_first', 'users_page_last'].map((n) => `scale_${n}_${label}`))
+  const names = levels.flatMap(({ label }) =>
+    ['offers_by_user', 'users_page_first', 'users_page_last'].map((n) => `scale_${n}_${label}`))
   if (!names.some((name) => selected({ name }))) return results
   await truncateAll(db)
   let rows = 0
   for (const { label, rows: target } of levels) {
     const started = Date.now()
     await grow(db, [rows + 1, target], [rows / OFFERS_PER_USER + 1, target / OFFERS_PER_USER], passwordHash)
-    log(`scale: ${target.toLocaleString('en-US')} users and offers seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    log(`scale: ${target.toLocaleString('en-US')} users and offers seeded in ` +
+      `${((Date.now() - started) / 1000).toFixed(1)} s`)
     rows = target
     Object.assign(results, await measureLevel(label, db, ctx, selected))
   }

@@ -25,7 +25,9 @@ export function spread (min: number, max: number): (i: number) => number {
 const PAGE_SIZE = 20
 
 const offersOf = (n: number) => (body: any) =>
-  Array.isArray(body) && body.length === n ? undefined : `expected ${n} offers, got ${JSON.stringify(body).slice(0, 200)}`
+  Array.isArray(body) && body.length === n
+    ? undefined
+    : `expected ${n} offers, got ${JSON.stringify(body).slice(0, 200)}`
 
 function usersPage (name: string, pageNum: number, token: string, seeded: Seeded): Scenario {
   return {
@@ -36,7 +38,9 @@ function usersPage (name: string, pageNum: number, token: string, seeded: Seeded
     next: () => ({ method: 'GET', path: `/users/?page_num=${pageNum}&page_size=${PAGE_SIZE}` }),
     expect: {
       status: 200,
-      check: (b) => b?.items?.length === PAGE_SIZE && b.total === seeded.users.count ? undefined : `expected ${PAGE_SIZE} items of ${seeded.users.count}, got ${JSON.stringify(b).slice(0, 200)}`
+      check: (b) => b?.items?.length === PAGE_SIZE && b.total === seeded.users.count
+        ? undefined
+        : `expected ${PAGE_SIZE} items of ${seeded.users.count}, got ${JSON.stringify(b).slice(0, 200)}`
     },
     ratioOf: 'bare'
   }
@@ -46,7 +50,10 @@ function usersPage (name: string, pageNum: number, token: string, seeded: Seeded
 export const nearLastPage = (users: number) => Math.max(1, Math.floor(users / PAGE_SIZE) - 1)
 
 export function usersPageScenarios (token: string, seeded: Seeded): Scenario[] {
-  return [usersPage('users_page_first', 1, token, seeded), usersPage('users_page_last', nearLastPage(seeded.users.count), token, seeded)]
+  return [
+    usersPage('users_page_first', 1, token, seeded),
+    usersPage('users_page_last', nearLastPage(seeded.users.count), token, seeded)
+  ]
 }
 
 export function offersByUserScenario (name: string, seeded: Seeded, usersWithOffers: [number, number]): Scenario {
@@ -87,7 +94,12 @@ export function mainScenarios ({ seeded, reader }: MainContext): Scenario[] {
       route: 'POST /offer/ {offer_id}',
       service: 'offers',
       next: (i) => ({ method: 'POST', path: '/offer/', body: { offer_id: offerId(i) } }),
-      expect: { status: 200, check: (b) => typeof b?.id === 'number' ? undefined : `expected an offer, got ${JSON.stringify(b).slice(0, 200)}` },
+      expect: {
+        status: 200,
+        check: (b) => typeof b?.id === 'number'
+          ? undefined
+          : `expected an offer, got ${JSON.stringify(b).slice(0, 200)}`
+      },
       ratioOf: 'bare'
     },
     {
@@ -95,16 +107,38 @@ export function mainScenarios ({ seeded, reader }: MainContext): Scenario[] {
       route: 'POST /offer/create/',
       service: 'offers',
       token: reader.token,
-      next: (i) => ({ method: 'POST', path: '/offer/create/', body: { user_id: reader.userId, title: `Bench offer ${i}`, text: 'Made by the benchmark: a chair, a table and four legs.' } }),
-      expect: { status: 201, check: (b) => b?.user_id === reader.userId ? undefined : `expected an offer of user ${reader.userId}, got ${JSON.stringify(b).slice(0, 200)}` },
+      next: (i) => ({
+        method: 'POST',
+        path: '/offer/create/',
+        body: {
+          user_id: reader.userId,
+          title: `Bench offer ${i}`,
+          text: 'Made by the benchmark: a chair, a table and four legs.'
+        }
+      }),
+      expect: {
+        status: 201,
+        check: (b) => b?.user_id === reader.userId
+          ? undefined
+          : `expected an offer of user ${reader.userId}, got ${JSON.stringify(b).slice(0, 200)}`
+      },
       ratioOf: 'bare'
     },
     {
       name: 'user_auth',
       route: 'POST /user/auth/',
       service: 'users',
-      next: (i) => ({ method: 'POST', path: '/user/auth/', body: { username: username(userNumber(i)), password: PASSWORD } }),
-      expect: { status: 200, check: (b) => typeof b?.access_token === 'string' ? undefined : `expected a token pair, got ${JSON.stringify(b).slice(0, 200)}` },
+      next: (i) => ({
+        method: 'POST',
+        path: '/user/auth/',
+        body: { username: username(userNumber(i)), password: PASSWORD }
+      }),
+      expect: {
+        status: 200,
+        check: (b) => typeof b?.access_token === 'string'
+          ? undefined
+          : `expected a token pair, got ${JSON.stringify(b).slice(0, 200)}`
+      },
       ratioOf: 'bcrypt',
       // every request waits for a cost-12 hash behind the others: seconds, not milliseconds
       timeoutSeconds: 60

@@ -24,7 +24,8 @@ export function seedDb (adminUrl: string): SeedDb {
 
 /** Empties both schemas and restarts their identities, so that user n has id n. */
 export async function truncateAll (db: SeedDb): Promise<void> {
-  await sql`truncate ${sql.table('users.users')}, ${sql.table('offers.offers')}, ${sql.table('users.refresh_tokens')} restart identity`.execute(db)
+  await sql`truncate ${sql.table('users.users')}, ${sql.table('offers.offers')}, ${sql.table('users.refresh_tokens')}
+    restart identity`.execute(db)
 }
 
 /** Users `bench_{from}` … `bench_{to}` in one statement; the newest has the highest id. */
@@ -53,7 +54,10 @@ export async function insertOffers (db: SeedDb, fromId: number, toId: number): P
       .select((s) => [
         'u.id as user_id',
         s.fn<string>('concat', [sql.lit('Offer '), s.ref('k'), sql.lit(' of '), s.ref('u.username')]).as('title'),
-        s.fn<string>('concat', [sql.lit('A bicycle in good condition, lightly used, collect in person. Item '), s.ref('k')]).as('text'),
+        s.fn<string>('concat', [
+          sql.lit('A bicycle in good condition, lightly used, collect in person. Item '),
+          s.ref('k')
+        ]).as('text'),
         sql<Date>`u.created_at + make_interval(mins => k)`.as('created_at')
       ]))
     .execute()
@@ -61,15 +65,19 @@ export async function insertOffers (db: SeedDb, fromId: number, toId: number): P
 
 function split ([from, to]: [number, number], parts: number): Array<[number, number]> {
   const size = Math.ceil((to - from + 1) / parts)
-  return Array.from({ length: parts }, (_, k): [number, number] => [from + k * size, Math.min(to, from + (k + 1) * size - 1)])
-    .filter(([a, b]) => a <= b)
+  return Array.from(
+    { length: parts },
+    (_, k): [number, number] => [from + k * size, Math.min(to, from + (k + 1) * size - 1)]
+  ).filter(([a, b]) => a <= b)
 }
 
 /**
  * Users `bench_{from}` … `bench_{to}`, then OFFERS_PER_USER offers for each user id in offersFor, then fresh
  * statistics. After truncateAll, user n has id n.
  */
-export async function grow (db: SeedDb, users: [number, number], offersFor: [number, number], passwordHash: string): Promise<void> {
+export async function grow (
+  db: SeedDb, users: [number, number], offersFor: [number, number], passwordHash: string
+): Promise<void> {
   await Promise.all(split(users, PARALLEL).map(([from, to]) => insertUsers(db, from, to, passwordHash)))
   await Promise.all(split(offersFor, PARALLEL).map(([from, to]) => insertOffers(db, from, to)))
   await analyze(db)
@@ -80,13 +88,20 @@ export async function analyze (db: SeedDb): Promise<void> {
   for (const table of ['users.users', 'offers.offers']) await sql`vacuum analyze ${sql.table(table)}`.execute(db)
 }
 
-export interface Seeded { users: { minId: number, maxId: number, count: number }, offers: { minId: number, maxId: number, count: number } }
+export interface Seeded {
+  users: { minId: number, maxId: number, count: number }
+  offers: { minId: number, maxId: number, count: number }
+}
 
 /** What is in the tables now: the id ranges the scenarios draw from. */
 export async function seeded (db: SeedDb): Promise<Seeded> {
   const range = async (table: 'users.users' | 'offers.offers') => {
     const row = await db.selectFrom(table)
-      .select((eb) => [eb.fn.min<string>('id').as('min'), eb.fn.max<string>('id').as('max'), eb.fn.countAll<string>().as('count')])
+      .select((eb) => [
+        eb.fn.min<string>('id').as('min'),
+        eb.fn.max<string>('id').as('max'),
+        eb.fn.countAll<string>().as('count')
+      ])
       .executeTakeFirstOrThrow()
     return { minId: Number(row.min), maxId: Number(row.max), count: Number(row.count) }
   }

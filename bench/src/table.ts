@@ -4,11 +4,14 @@ import { goals, missed } from './footprint.ts'
 import type { Report, Row, Target } from './report.ts'
 
 const num = (n: number | null | undefined, digits = 0) =>
-  n === null || n === undefined ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+  n === null || n === undefined
+    ? '–'
+    : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 
 function markdown (head: string[], body: string[][], numeric: (column: number) => boolean): string {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i]!.length)))
-  const line = (cells: string[]) => `| ${cells.map((c, i) => numeric(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)).join(' | ')} |`
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => numeric(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)).join(' | ')} |`
   const rule = `|${widths.map((w, i) => numeric(i) ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2)).join('|')}|`
   return [line(head), rule, ...body.map(line)].join('\n')
 }
@@ -28,7 +31,8 @@ export function formatTable (report: Report): string {
   const head = ['scenario', 'route', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'RSS MB', 'ratio']
   const body = Object.entries(report.scenarios).map(([name, r]) => r.skipped
     ? [name, r.route, 'skipped', '', '', '', '', '', '', r.skipped.split(':')[0]!]
-    : [name, r.route, num(r.rps, 1), num(r.p50_ms), num(r.p99_ms), num(r.max_ms), num(r.non2xx), num(r.errors), rss(r), ratio(r)])
+    : [name, r.route, num(r.rps, 1), num(r.p50_ms), num(r.p99_ms), num(r.max_ms),
+        num(r.non2xx), num(r.errors), rss(r), ratio(r)])
   return markdown(head, body, (i) => i >= 2 && i <= 7)
 }
 
@@ -39,9 +43,16 @@ export function formatCpuTable (report: Report): string {
   const head = ['scenario', ...groups.map((g) => `${g} ms`), 'total ms', 'bare ÷ this', 'other cores']
   const body = measured.map(([name, r]) => {
     const cpu = r.cpu_ms_per_req!
-    return [name, ...groups.map((g) => num(cpu[g], 2)), num(Object.values(cpu).reduce((a, b) => a + b, 0), 2), num(r.cpu_ratio, 3), num(r.other_cpu_cores, 2)]
+    return [
+      name,
+      ...groups.map((g) => num(cpu[g], 2)),
+      num(Object.values(cpu).reduce((a, b) => a + b, 0), 2),
+      num(r.cpu_ratio, 3),
+      num(r.other_cpu_cores, 2)
+    ]
   })
-  return `CPU per request, by process (other cores: what the rest of the machine used meanwhile):\n${markdown(head, body, (i) => i > 0)}`
+  return 'CPU per request, by process (other cores: what the rest of the machine used meanwhile):\n' +
+    markdown(head, body, (i) => i > 0)
 }
 
 /** Cold start and memory of each service on the production build, beside the throughput tables. */

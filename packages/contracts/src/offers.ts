@@ -19,8 +19,18 @@ const NOT_BLANK_NO_NUL = '^\\s*[^\\s\\u0000][^\\u0000]*$'
 
 export const CreateOfferBody = Type.Object({
   user_id: Id,
-  title: Type.String({ minLength: 1, maxLength: 200, pattern: NOT_BLANK_NO_NUL, description: '1–200 characters, not only spaces, no NUL' }),
-  text: Type.String({ minLength: 1, maxLength: 10_000, pattern: NOT_BLANK_NO_NUL, description: '1–10 000 characters, not only spaces, no NUL' })
+  title: Type.String({
+    minLength: 1,
+    maxLength: 200,
+    pattern: NOT_BLANK_NO_NUL,
+    description: '1–200 characters, not only spaces, no NUL'
+  }),
+  text: Type.String({
+    minLength: 1,
+    maxLength: 10_000,
+    pattern: NOT_BLANK_NO_NUL,
+    description: '1–10 000 characters, not only spaces, no NUL'
+  })
 }, { additionalProperties: false })
 export type CreateOfferBody = Static<typeof CreateOfferBody>
 

@@ -11,12 +11,27 @@ export const Email = Type.String({ format: 'email', maxLength: 254, examples: ['
 const NO_NUL = '^[^\\u0000]*$'
 
 /** Characters here; the 8–72 bytes in UTF-8 rule is checked by the service (bcrypt reads only 72 bytes). */
-export const Password = Type.String({ minLength: 2, maxLength: 72, pattern: NO_NUL, description: '8 to 72 bytes in UTF-8, no NUL character; longer is refused, never cut', examples: ['correct horse battery'] })
+export const Password = Type.String({
+  minLength: 2,
+  maxLength: 72,
+  pattern: NO_NUL,
+  description: '8 to 72 bytes in UTF-8, no NUL character; longer is refused, never cut',
+  examples: ['correct horse battery']
+})
 
-export const RegisterBody = Type.Object({ username: Username, password: Password, email: Email }, { additionalProperties: false })
+export const RegisterBody = Type.Object({
+  username: Username,
+  password: Password,
+  email: Email
+}, { additionalProperties: false })
 export type RegisterBody = Static<typeof RegisterBody>
 
-export const RegisteredUser = Type.Object({ id: Id, username: Type.String(), email: Type.String(), created_at: Timestamp })
+export const RegisteredUser = Type.Object({
+  id: Id,
+  username: Type.String(),
+  email: Type.String(),
+  created_at: Timestamp
+})
 export type RegisteredUser = Static<typeof RegisteredUser>
 
 export const User = Type.Object({
@@ -70,7 +85,9 @@ export const LoginBody = Type.Object({
 }, { additionalProperties: false })
 export type LoginBody = Static<typeof LoginBody>
 
-export const RefreshBody = Type.Object({ refresh_token: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false })
+export const RefreshBody = Type.Object({
+  refresh_token: Type.String({ minLength: 1, maxLength: 512 })
+}, { additionalProperties: false })
 export type RefreshBody = Static<typeof RefreshBody>
 
 export const TokenPair = Type.Object({

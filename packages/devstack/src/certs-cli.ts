@@ -6,4 +6,5 @@ import { stack } from './stack.ts'
 
 const made = await ensureCertificates(paths.certs, stack.map((s) => s.name))
 const jwt = await ensureJwtKeys(paths.jwt)
-process.stdout.write(`certificates made: ${made.join(', ') || 'none (all present)'}; JWT keys ${jwt ? 'made' : 'present'}\n`)
+process.stdout.write(`certificates made: ${made.join(', ') || 'none (all present)'}; ` +
+  `JWT keys ${jwt ? 'made' : 'present'}\n`)

@@ -15,7 +15,10 @@ const log = (msg: string) => process.stdout.write(`[start] ${msg}\n`)
 
 async function main () {
   for (const svc of stack) {
-    if (!await portFree(svc.port)) throw new StartError(`Port ${svc.port} for the ${svc.name} service is taken (another "pnpm start"?). Stop whatever listens there first.`)
+    if (!await portFree(svc.port)) {
+      throw new StartError(`Port ${svc.port} for the ${svc.name} service is taken (another "pnpm start"?). ` +
+        'Stop whatever listens there first.')
+    }
   }
   const made = await ensureCertificates(paths.certs, stack.map((s) => s.name))
   if (made.length) log(`made certificates: ${made.join(', ')} (certs/)`)
@@ -52,7 +55,11 @@ async function main () {
     log('database bootstrapped and migrated')
     const ca = caFiles(paths.certs).cert
     const jwt = jwtFiles(paths.jwt)
-    const common = { APP_SETTINGS: process.env.APP_SETTINGS ?? 'development', TLS_CA_FILE: ca, JWT_PUBLIC_KEYS_FILE: jwt.jwks }
+    const common = {
+      APP_SETTINGS: process.env.APP_SETTINGS ?? 'development',
+      TLS_CA_FILE: ca,
+      JWT_PUBLIC_KEYS_FILE: jwt.jwks
+    }
     const env = {
       users: { ...common, PORT: String(users.port), DATABASE_URL: urls.users, JWT_PRIVATE_KEY_FILE: jwt.privateKey, OFFERS_URL: `https://localhost:${offers.port}` },
       offers: { ...common, PORT: String(offers.port), DATABASE_URL: urls.offers }

@@ -11,7 +11,9 @@ export async function waitHealthy (
   const deadline = Date.now() + timeoutMs
   try {
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new StartError(`${url} exited with code ${child.exitCode} before it was healthy`)
+      if (child.exitCode !== null) {
+        throw new StartError(`${url} exited with code ${child.exitCode} before it was healthy`)
+      }
       try {
         const res = await request(`${url}/health`, { dispatcher })
         await res.body.dump()

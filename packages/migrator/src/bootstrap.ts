@@ -27,7 +27,8 @@ async function ensureRole (db: Kysely<unknown>, { role, password }: ServiceRole)
   const found = await db.selectFrom(sql<{ rolname: string }>`pg_catalog.pg_roles`.as('r'))
     .select('rolname').where('rolname', '=', role).executeTakeFirst()
   const verb = found ? sql`alter role` : sql`create role`
-  await sql`${verb} ${sql.id(role)} with login nosuperuser nocreatedb nocreaterole password ${sql.lit(password)}`.execute(db)
+  await sql`${verb} ${sql.id(role)} with login nosuperuser nocreatedb nocreaterole password ${sql.lit(password)}`
+    .execute(db)
 }
 
 async function ensureSchema (db: Kysely<unknown>, { role, schema }: ServiceRole) {
@@ -47,7 +48,8 @@ export async function bootstrapDatabase (opts: BootstrapOptions): Promise<void> 
     for (const svc of [opts.users, opts.offers]) await ensureSchema(db, svc)
     await sql`revoke all on schema public from public`.execute(db)
     await sql`revoke create, temporary on database ${sql.id(opts.database)} from public`.execute(db)
-    await sql`grant connect on database ${sql.id(opts.database)} to ${sql.id(opts.users.role)}, ${sql.id(opts.offers.role)}`.execute(db)
+    await sql`grant connect on database ${sql.id(opts.database)}
+      to ${sql.id(opts.users.role)}, ${sql.id(opts.offers.role)}`.execute(db)
     await sql`grant usage on schema ${sql.id(opts.users.schema)} to ${sql.id(opts.offers.role)}`.execute(db)
     const table = `${opts.users.schema}.users`
     const { rows } = await sql<{ oid: string | null }>`select to_regclass(${table})::text as oid`.execute(db)

@@ -9,7 +9,8 @@ if (!adminUrl || !usersPw || !offersPw) {
 try {
   const database = process.env.DATABASE_NAME ?? 'classifieds'
   const { applied } = await prepareDatabase(adminUrl, database, { users_svc: usersPw, offers_svc: offersPw })
-  process.stdout.write(`${database}: bootstrapped; migrations applied: ${applied.length ? applied.join(', ') : 'none (up to date)'}\n`)
+  process.stdout.write(`${database}: bootstrapped; migrations applied: ` +
+    `${applied.length ? applied.join(', ') : 'none (up to date)'}\n`)
 } catch (err) {
   process.stderr.write(`bootstrap failed: ${(err as Error).message}\n`)
   process.exit(1)

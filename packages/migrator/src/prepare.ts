@@ -29,7 +29,10 @@ async function migrateAs (url: string, role: ServiceRole, migrations: Record<str
 /** Returns each service's own connection URL, and the migrations applied now (none on a rerun). */
 export async function prepareDatabase (adminUrl: string, database: string, passwords: RolePasswords) {
   const opts = bootstrapOptions(adminUrl, database, passwords)
-  const urls = { users: serviceUrl(adminUrl, database, opts.users), offers: serviceUrl(adminUrl, database, opts.offers) }
+  const urls = {
+    users: serviceUrl(adminUrl, database, opts.users),
+    offers: serviceUrl(adminUrl, database, opts.offers)
+  }
   await bootstrapDatabase(opts)
   const applied = await migrateAs(urls.users, opts.users, usersMigrations)
   // again, now that users.users exists: REFERENCES for the offers role

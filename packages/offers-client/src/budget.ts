@@ -1,4 +1,5 @@
-// One time budget per call: the signal undici aborts with, and a deadline that holds even where undici does not look at it.
+// One time budget per call: the signal undici aborts with, and a deadline that holds even where undici does not
+// look at it.
 /**
  * Runs work(signal) and settles at the latest when ms have passed, rejecting with a TimeoutError.
  * undici only reads the signal once a request is on a socket, so a call stuck connecting (a TLS

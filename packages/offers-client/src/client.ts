@@ -1,4 +1,5 @@
-// The typed HTTPS client for Offers: one undici Pool per origin, one time budget per call, every answer checked against the contract.
+// The typed HTTPS client for Offers: one undici Pool per origin, one time budget per call, every answer checked
+// against the contract.
 import { Pool } from 'undici'
 import { Compile } from 'typebox/compile'
 import { OfferList, type Offer } from '@app/contracts'
@@ -47,7 +48,11 @@ export function createOffersClient (opts: OffersClientOptions): OffersClient {
         const res = await pool.request({
           path,
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json', ...(requestId ? { 'x-request-id': requestId } : {}) },
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json',
+            ...(requestId ? { 'x-request-id': requestId } : {})
+          },
           body: JSON.stringify(body),
           signal
         })
@@ -72,7 +77,12 @@ export function createOffersClient (opts: OffersClientOptions): OffersClient {
       const body = await post({ user_id: userId }, requestId)
       if (!offerList.Check(body)) {
         const first = offerList.Errors(body)[0]
-        throw new OffersClientError('invalid_body', `Offers answered a body outside the contract${first ? `: ${first.instancePath || '/'} ${first.message}` : ''}`, 200)
+        throw new OffersClientError(
+          'invalid_body',
+          'Offers answered a body outside the contract' +
+            (first ? `: ${first.instancePath || '/'} ${first.message}` : ''),
+          200
+        )
       }
       return body
     },

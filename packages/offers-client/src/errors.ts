@@ -6,7 +6,9 @@ export type OffersClientFailure =
   | 'invalid_body' // the body does not match the contract
 
 export class OffersClientError extends Error {
-  constructor (readonly failure: OffersClientFailure, message: string, readonly statusCode?: number, options?: { cause?: unknown }) {
+  constructor (
+    readonly failure: OffersClientFailure, message: string, readonly statusCode?: number, options?: { cause?: unknown }
+  ) {
     super(message, options)
     this.name = 'OffersClientError'
   }
@@ -22,5 +24,10 @@ export function transportFailure (err: unknown, budgetMs: number): OffersClientE
   if (name === 'TimeoutError' || timeoutCodes.has(String(code))) {
     return new OffersClientError('timeout', `Offers did not answer within ${budgetMs} ms`, undefined, { cause: err })
   }
-  return new OffersClientError('transport', `Offers could not be reached (${typeof code === 'string' ? code : String(message)})`, undefined, { cause: err })
+  return new OffersClientError(
+    'transport',
+    `Offers could not be reached (${typeof code === 'string' ? code : String(message)})`,
+    undefined,
+    { cause: err }
+  )
 }

@@ -4,7 +4,9 @@ import { once } from 'node:events'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { foreignCa, testTls } from '@app/testing'
-import { createOffersClient, OffersClientError, type OffersClientFailure, type OffersClientOptions } from '../src/index.ts'
+import {
+  createOffersClient, OffersClientError, type OffersClientFailure, type OffersClientOptions
+} from '../src/index.ts'
 import { json, stubServer } from './stub-server.ts'
 
 /** the `t` of a subtest */
@@ -35,7 +37,11 @@ t.test('a valid answer is returned typed; the request is what the contract says'
   const offers = await client(t, { baseUrl: server.url, ca: server.ca }).offersByUser(3, { requestId: 'req-42' })
   t.same(offers, [offer])
   t.equal(offers[0]?.created_at, offer.created_at)
-  t.match(server.requests, [{ method: 'POST', url: '/offer/', headers: { 'content-type': 'application/json', 'x-request-id': 'req-42' } }])
+  t.match(server.requests, [{
+    method: 'POST',
+    url: '/offer/',
+    headers: { 'content-type': 'application/json', 'x-request-id': 'req-42' }
+  }])
   t.same(JSON.parse(server.requests[0]!.body), { user_id: 3 })
 })
 
@@ -80,13 +86,17 @@ t.test('a 200 whose body breaks the contract → invalid_body', async (t) => {
   ]
   for (const [name, answer] of bodies) {
     const server = await stubServer(t, answer)
-    await t.test(name, async (t) => { await expectFailure(t, client(t, { baseUrl: server.url }).offersByUser(3), 'invalid_body') })
+    await t.test(name, async (t) => {
+      await expectFailure(t, client(t, { baseUrl: server.url }).offersByUser(3), 'invalid_body')
+    })
   }
 })
 
 t.test('a server certificate from another CA → transport; the call is refused', async (t) => {
   const server = await stubServer(t, json(200, []))
-  const err = await expectFailure(t, client(t, { baseUrl: server.url, ca: await foreignCa() }).offersByUser(3), 'transport')
+  const err = await expectFailure(
+    t, client(t, { baseUrl: server.url, ca: await foreignCa() }).offersByUser(3), 'transport'
+  )
   t.match((err.cause as { code?: string }).code, /CERT|SIGNATURE|ISSUER|SELF_SIGNED/)
   t.equal(server.requests.length, 0, 'nothing was sent')
 })

@@ -17,7 +17,9 @@ export interface StubServer {
 
 interface TapLike { teardown: (fn: () => unknown) => void }
 
-export async function stubServer (t: TapLike, answer: (req: IncomingMessage, res: ServerResponse) => void): Promise<StubServer> {
+export async function stubServer (
+  t: TapLike, answer: (req: IncomingMessage, res: ServerResponse) => void
+): Promise<StubServer> {
   const tls = testTls('offers')
   const requests: Recorded[] = []
   const sockets: Socket[] = []

@@ -37,8 +37,8 @@ export async function launchChromium (opts: { trustCaFile?: string } = {}): Prom
     executablePath: chromiumPath,
     headless: true,
     ...(home ? { env: { ...process.env, HOME: home } } : {}),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--disable-quic', '--no-first-run']
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run']
   })
   if (home) browser.on('disconnected', () => { void rm(home, { recursive: true, force: true }) })
   return browser

@@ -37,7 +37,13 @@ export function enforceConformance (app: FastifyInstance): ConformanceFailure[] 
     if (!problem) return payload
     failures.push({ route, status: reply.statusCode, problem })
     reply.code(500).type('application/problem+json')
-    return JSON.stringify({ type: 'about:blank', title: 'Conformance failed', status: 500, code: 'CONFORMANCE_FAILED', detail: `${route} ${reply.statusCode}: ${problem}` })
+    return JSON.stringify({
+      type: 'about:blank',
+      title: 'Conformance failed',
+      status: 500,
+      code: 'CONFORMANCE_FAILED',
+      detail: `${route} ${reply.statusCode}: ${problem}`
+    })
   })
   return failures
 }

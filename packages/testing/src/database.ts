@@ -36,7 +36,15 @@ export async function createTestDatabase (t: Teardown): Promise<TestDatabase> {
   return {
     name,
     adminUrl: withCredentials(state.adminUrl, decodeURIComponent(u.username), decodeURIComponent(u.password), name),
-    usersUrl: serviceUrl(state.adminUrl, name, { role: 'users_svc', schema: 'users', password: state.passwords.users_svc }),
-    offersUrl: serviceUrl(state.adminUrl, name, { role: 'offers_svc', schema: 'offers', password: state.passwords.offers_svc })
+    usersUrl: serviceUrl(state.adminUrl, name, {
+      role: 'users_svc',
+      schema: 'users',
+      password: state.passwords.users_svc
+    }),
+    offersUrl: serviceUrl(state.adminUrl, name, {
+      role: 'offers_svc',
+      schema: 'offers',
+      password: state.passwords.offers_svc
+    })
   }
 }

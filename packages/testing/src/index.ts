@@ -1,4 +1,5 @@
-// Test helpers: a real PostgreSQL database per test file, keys, forged tokens, TLS material, HTTPS requests, service processes.
+// Test helpers: a real PostgreSQL database per test file, keys, forged tokens, TLS material, HTTPS requests,
+// service processes.
 export { createTestDatabase, type TestDatabase } from './database.ts'
 export { makeTestKeys, signToken, claims, forge, writeKeyFiles, type TestKeys, type ClaimOptions } from './keys.ts'
 export { testTls, testTlsFiles, foreignCa } from './tls.ts'

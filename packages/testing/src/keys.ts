@@ -15,7 +15,12 @@ export interface TestKeys {
 export function makeTestKeys (): TestKeys {
   const { privateKey } = generateKeyPairSync('ed25519')
   const jwk = publicJwk(privateKey)
-  return { signingKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), kid: jwk.kid, privateKey, publicKeys: [jwk] }
+  return {
+    signingKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    kid: jwk.kid,
+    privateKey,
+    publicKeys: [jwk]
+  }
 }
 
 /** The keys as the files a service process reads: JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEYS_FILE. */
@@ -29,15 +34,34 @@ export async function writeKeyFiles (keys: TestKeys): Promise<{ privateKeyFile: 
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
 
-export interface ClaimOptions { userId: number, issuer?: string, audience?: string, ttlSeconds?: number, extra?: Record<string, unknown> }
+export interface ClaimOptions {
+  userId: number
+  issuer?: string
+  audience?: string
+  ttlSeconds?: number
+  extra?: Record<string, unknown>
+}
 
-export function claims ({ userId, issuer = 'users-service', audience = 'classifieds', ttlSeconds = 900, extra = {} }: ClaimOptions) {
+export function claims (
+  { userId, issuer = 'users-service', audience = 'classifieds', ttlSeconds = 900, extra = {} }: ClaimOptions
+) {
   const iat = Math.floor(Date.now() / 1000)
-  return { user_id: userId, sub: String(userId), iss: issuer, aud: audience, iat, exp: iat + ttlSeconds, jti: randomUUID(), ...extra }
+  return {
+    user_id: userId,
+    sub: String(userId),
+    iss: issuer,
+    aud: audience,
+    iat,
+    exp: iat + ttlSeconds,
+    jti: randomUUID(),
+    ...extra
+  }
 }
 
 /** A correctly signed EdDSA token; pass odd claims to build expired or wrong-audience ones. */
-export function signToken (keys: Pick<TestKeys, 'kid' | 'signingKey'>, payload: Record<string, unknown>, kid = keys.kid): string {
+export function signToken (
+  keys: Pick<TestKeys, 'kid' | 'signingKey'>, payload: Record<string, unknown>, kid = keys.kid
+): string {
   const input = `${b64({ alg: 'EdDSA', typ: 'JWT', kid })}.${b64(payload)}`
   const signature = sign(null, Buffer.from(input), createPrivateKey(keys.signingKey)).toString('base64url')
   return `${input}.${signature}`

@@ -8,7 +8,10 @@ export interface ServiceProcess {
   port: number
   /** everything the process wrote so far (its JSON log lines) */
   output: () => string
-  /** resolves once the output matches (log lines are written when a response completes, a moment after the client has it) */
+  /**
+   * resolves once the output matches (log lines are written when a response completes, a moment after the
+   * client has it)
+   */
   waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<boolean>
   /** SIGTERM, then SIGKILL if it has not exited within 10 s */
   stop: () => Promise<void>
@@ -22,7 +25,9 @@ const LISTENING = /Server listening at (https:\/\/127\.0\.0\.1:(\d+))/
  * Starts `service` with APP_SETTINGS=testing, the run's TLS files, LOG_LEVEL=info and `env` on top,
  * and resolves once it logs that it listens. The process is stopped at the end of the test.
  */
-export async function startServiceProcess (t: Teardown, service: 'users' | 'offers', env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
+export async function startServiceProcess (
+  t: Teardown, service: 'users' | 'offers', env: Record<string, string>, timeoutMs = 30_000
+): Promise<ServiceProcess> {
   const tls = testTlsFiles(service)
   const child = spawnTs((service === 'users' ? users : offers).server, {
     APP_SETTINGS: 'testing',
@@ -40,7 +45,9 @@ export async function startServiceProcess (t: Teardown, service: 'users' | 'offe
   const { exited, stop } = supervise(child)
   t.teardown(() => stop())
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${service} did not listen within ${timeoutMs} ms:\n${output}`)), timeoutMs)
+    const timer = setTimeout(
+      () => reject(new Error(`${service} did not listen within ${timeoutMs} ms:\n${output}`)), timeoutMs
+    )
     const check = () => {
       const match = LISTENING.exec(output)
       if (match) {

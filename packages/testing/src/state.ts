@@ -24,7 +24,8 @@ export async function writeState (state: TestState): Promise<void> {
 
 export function readState (): TestState {
   if (!existsSync(stateFile)) {
-    throw new Error(`No test PostgreSQL: ${stateFile} is missing. Run the tests with "pnpm test" (its --before script starts one).`)
+    throw new Error(`No test PostgreSQL: ${stateFile} is missing. ` +
+      'Run the tests with "pnpm test" (its --before script starts one).')
   }
   return JSON.parse(readFileSync(stateFile, 'utf8')) as TestState
 }

@@ -8,7 +8,11 @@ import { certsDir } from './state.ts'
 
 export function testTls (service: 'users' | 'offers') {
   const files = testTlsFiles(service)
-  return { cert: readFileSync(files.cert, 'utf8'), key: readFileSync(files.key, 'utf8'), ca: readFileSync(files.ca, 'utf8') }
+  return {
+    cert: readFileSync(files.cert, 'utf8'),
+    key: readFileSync(files.key, 'utf8'),
+    ca: readFileSync(files.ca, 'utf8')
+  }
 }
 
 /** The same material as file paths, for a service started as its own process. */

@@ -6,7 +6,12 @@ import { enforceConformance } from '../src/index.ts'
 
 const app = Fastify()
 const failures = enforceConformance(app)
-const schema = { response: { 200: Type.Object({ id: Type.Integer(), at: Type.Optional(Type.String({ format: 'date-time' })) }), 204: Type.Null() } }
+const schema = {
+  response: {
+    200: Type.Object({ id: Type.Integer(), at: Type.Optional(Type.String({ format: 'date-time' })) }),
+    204: Type.Null()
+  }
+}
 app.get('/good', { schema }, async () => ({ id: 1 }))
 // the serializer would catch a wrong type itself; a broken format is only caught by validation
 app.get('/bad-body', { schema }, async () => ({ id: 1, at: 'yesterday' }))
@@ -32,9 +37,11 @@ t.test('problem+json responses are checked under their own media type', async (t
   const { problems } = await import('@app/service-kit')
   const a = Fastify()
   const seen = enforceConformance(a)
-  a.get('/p', { schema: { response: { 200: Type.Object({ id: Type.Integer() }), ...problems(404) } } }, async (_req, reply) =>
-    reply.code(404 as 200).type('application/problem+json').send({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'x', code: 'NOPE' }))
-  a.get('/wrong', { schema: { response: { ...problems(404) } } }, async (_req, reply) => reply.code(404 as 200).send({ nope: true }))
+  a.get('/p', { schema: { response: { 200: Type.Object({ id: Type.Integer() }), ...problems(404) } } },
+    async (_req, reply) => reply.code(404 as 200).type('application/problem+json')
+      .send({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'x', code: 'NOPE' }))
+  a.get('/wrong', { schema: { response: { ...problems(404) } } }, async (_req, reply) =>
+    reply.code(404 as 200).send({ nope: true }))
   t.teardown(() => a.close())
   const res = await a.inject('/p')
   t.equal(res.statusCode, 404)

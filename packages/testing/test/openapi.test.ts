@@ -2,7 +2,11 @@
 import t from 'tap'
 import { lintOpenApi, validateOpenApi } from '../src/index.ts'
 
-const valid = { openapi: '3.1.0', info: { title: 't', version: '1' }, paths: { '/x': { get: { responses: { 200: { description: 'ok' } } } } } }
+const valid = {
+  openapi: '3.1.0',
+  info: { title: 't', version: '1' },
+  paths: { '/x': { get: { responses: { 200: { description: 'ok' } } } } }
+}
 
 t.test('accepts a valid document and refuses a broken one', async (t) => {
   await t.resolves(validateOpenApi(valid))

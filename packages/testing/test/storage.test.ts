@@ -28,7 +28,8 @@ t.test('bootstrap and migrations run again without change', async (t) => {
 
 t.test('each role owns its own schema and nothing else', async (t) => {
   const { rows } = await sql<{ nspname: string, owner: string }>`
-    select nspname, pg_get_userbyid(nspowner) as owner from pg_namespace where nspname in ('users', 'offers') order by nspname`.execute(asAdmin)
+    select nspname, pg_get_userbyid(nspowner) as owner from pg_namespace
+    where nspname in ('users', 'offers') order by nspname`.execute(asAdmin)
   t.same(rows, [{ nspname: 'offers', owner: 'offers_svc' }, { nspname: 'users', owner: 'users_svc' }])
 })
 
@@ -46,17 +47,22 @@ t.test('users_svc cannot touch schema offers', async (t) => {
 
 t.test('deleting a user cascades to their offers and refresh tokens', async (t) => {
   const { rows: [user] } = await sql<{ id: number }>`
-    insert into users.users (username, email, password_hash) values ('cascade', 'cascade@example.com', 'x') returning id`.execute(asUsers)
+    insert into users.users (username, email, password_hash)
+    values ('cascade', 'cascade@example.com', 'x') returning id`.execute(asUsers)
   await sql`insert into users.refresh_tokens (user_id, family_id, token_hash, expires_at)
     values (${user!.id}, gen_random_uuid(), '\\x01', now() + interval '1 day')`.execute(asUsers)
   await sql`insert into offers.offers (user_id, title, text) values (${user!.id}, 'a', 'b')`.execute(asOffers)
   await sql`delete from users.users where id = ${user!.id}`.execute(asUsers)
-  const offers = await sql<{ n: number }>`select count(*)::int as n from offers.offers where user_id = ${user!.id}`.execute(asOffers)
-  const tokens = await sql<{ n: number }>`select count(*)::int as n from users.refresh_tokens where user_id = ${user!.id}`.execute(asUsers)
+  const offers = await sql<{ n: number }>`select count(*)::int as n from offers.offers
+    where user_id = ${user!.id}`.execute(asOffers)
+  const tokens = await sql<{ n: number }>`select count(*)::int as n from users.refresh_tokens
+    where user_id = ${user!.id}`.execute(asUsers)
   t.equal(offers.rows[0]?.n, 0)
   t.equal(tokens.rows[0]?.n, 0)
 })
 
 t.test('an offer for a missing user is refused by the foreign key', async (t) => {
-  t.equal(await code(sql`insert into offers.offers (user_id, title, text) values (999999999, 'a', 'b')`.execute(asOffers)), '23503')
+  t.equal(await code(
+    sql`insert into offers.offers (user_id, title, text) values (999999999, 'a', 'b')`.execute(asOffers)
+  ), '23503')
 })

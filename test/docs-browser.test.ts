@@ -1,4 +1,5 @@
-// Both docs pages in headless Chromium over real HTTPS (the browser trusts our CA): every contract route shows, and "Try it out" registers a user.
+// Both docs pages in headless Chromium over real HTTPS (the browser trusts our CA): every contract route shows, and
+// "Try it out" registers a user.
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import t from 'tap'
@@ -9,12 +10,17 @@ import {
 } from '@app/testing'
 
 const contractPaths = {
-  users: ['/user/registry/', '/user/auth/', '/user/auth/refresh/', '/user/auth/logout/', '/user/{user_id}/', '/users/', '/.well-known/jwks.json'],
+  users: [
+    '/user/registry/', '/user/auth/', '/user/auth/refresh/', '/user/auth/logout/', '/user/{user_id}/', '/users/',
+    '/.well-known/jwks.json'
+  ],
   offers: ['/offer/create/', '/offer/']
 }
 const artifacts = path.join(repoRoot, 'test-artifacts')
 
-const missing = !hasChromium() ? `no Chromium at ${chromiumPath}` : !hasCertutil() ? 'no certutil (Debian: libnss3-tools) to trust the test CA' : false
+const missing = !hasChromium()
+  ? `no Chromium at ${chromiumPath}`
+  : !hasCertutil() ? 'no certutil (Debian: libnss3-tools) to trust the test CA' : false
 if (missing) {
   t.test('the docs pages in a browser', { skip: missing }, async () => {})
 } else {
@@ -28,7 +34,10 @@ async function run () {
   const ports = { users: await freePort(), offers: await freePort() }
   const base = (service: 'users' | 'offers') => `https://localhost:${ports[service]}`
   const offers = await startServiceProcess(t, 'offers', {
-    PORT: String(ports.offers), PUBLIC_URL: base('offers'), DATABASE_URL: db.offersUrl, JWT_PUBLIC_KEYS_FILE: files.jwksFile
+    PORT: String(ports.offers),
+    PUBLIC_URL: base('offers'),
+    DATABASE_URL: db.offersUrl,
+    JWT_PUBLIC_KEYS_FILE: files.jwksFile
   })
   await startServiceProcess(t, 'users', {
     PORT: String(ports.users),
@@ -56,11 +65,16 @@ async function run () {
   t.test('"Try it out" on the registration route answers 201', async (t) => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } })
     await docsPageOperations(page, base('users'))
-    const operation = page.locator('.opblock-post').filter({ has: page.locator('.opblock-summary-path[data-path="/user/registry/"]') })
+    const operation = page.locator('.opblock-post')
+      .filter({ has: page.locator('.opblock-summary-path[data-path="/user/registry/"]') })
     await operation.locator('.opblock-summary').first().click()
     await operation.locator('.try-out__btn').click()
     const username = `docs_${Date.now().toString(36)}`
-    await operation.locator('textarea.body-param__text').fill(JSON.stringify({ username, password: 'tried it out in a browser', email: `${username}@example.com` }))
+    await operation.locator('textarea.body-param__text').fill(JSON.stringify({
+      username,
+      password: 'tried it out in a browser',
+      email: `${username}@example.com`
+    }))
     await operation.locator('.execute').click()
     const status = operation.locator('.live-responses-table .response .response-col_status').first()
     await status.waitFor({ timeout: 20_000 })

@@ -30,7 +30,11 @@ export function succeeds (file: string, args: string[], opts: CommandOptions = {
 /** Runs with its output shown as it comes (long steps: apt, image builds, a test run); resolves with the exit code. */
 export function runShown (file: string, args: string[], opts: CommandOptions = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['ignore', 'inherit', 'inherit'] })
+    const child = spawn(file, args, {
+      env: opts.env ?? process.env,
+      cwd: opts.cwd,
+      stdio: ['ignore', 'inherit', 'inherit']
+    })
     child.once('error', reject)
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)))
   })

@@ -16,7 +16,9 @@ export interface Stack {
 
 const FILES = ['-f', 'docker-compose.yml', '-f', 'infra/compose.host-network.yml']
 
-export async function defineStack (composeCommand: string[], images: { node: string, postgres: string }): Promise<Stack> {
+export async function defineStack (
+  composeCommand: string[], images: { node: string, postgres: string }
+): Promise<Stack> {
   const ports = { PG_PORT: await freePort(), USERS_PORT: await freePort(), OFFERS_PORT: await freePort() }
   const secret = () => randomBytes(12).toString('hex')
   const env = {
@@ -30,7 +32,8 @@ export async function defineStack (composeCommand: string[], images: { node: str
     ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]))
   }
   const [file, ...base] = composeCommand
-  const compose = (...args: string[]) => run(file!, [...base, ...FILES, ...args], { env, cwd: repoRoot, timeoutMs: 300_000 })
+  const compose = (...args: string[]) =>
+    run(file!, [...base, ...FILES, ...args], { env, cwd: repoRoot, timeoutMs: 300_000 })
   return {
     usersUrl: `https://localhost:${ports.USERS_PORT}`,
     offersUrl: `https://localhost:${ports.OFFERS_PORT}`,

@@ -36,7 +36,9 @@ export async function cannotRun (): Promise<string | null> {
  */
 async function startEngine (logFile: string, log: (msg: string) => void): Promise<() => Promise<void>> {
   const missing = []
-  for (const [pkg, command] of [['docker.io', 'dockerd'], ['docker-compose', 'docker-compose'], ['debootstrap', 'debootstrap']]) {
+  for (const [pkg, command] of [
+    ['docker.io', 'dockerd'], ['docker-compose', 'docker-compose'], ['debootstrap', 'debootstrap']
+  ]) {
     if (!await have(command!)) missing.push(pkg!)
   }
   if (missing.length) {
@@ -48,10 +50,11 @@ async function startEngine (logFile: string, log: (msg: string) => void): Promis
     })
   }
   const fd = openSync(logFile, 'a')
-  const dockerd = spawn('dockerd', ['--data-root', '/var/lib/docker', '--bridge=none', '--iptables=false', '--ip6tables=false'], {
-    stdio: ['ignore', fd, fd],
-    detached: true
-  })
+  const dockerd = spawn(
+    'dockerd',
+    ['--data-root', '/var/lib/docker', '--bridge=none', '--iptables=false', '--ip6tables=false'],
+    { stdio: ['ignore', fd, fd], detached: true }
+  )
   closeSync(fd)
   const engine = supervise(dockerd)
   log(`started dockerd (pid ${dockerd.pid}, log ${logFile})`)

@@ -20,8 +20,12 @@ const pullable = (image: string) => succeeds('docker', ['pull', '-q', image], { 
 export async function baseImages (log: (msg: string) => void): Promise<typeof OFFICIAL> {
   const official = async (image: string) => await present(image) || await pullable(image)
   if (await official(OFFICIAL.node) && await official(OFFICIAL.postgres)) return OFFICIAL
-  const script = path.resolve(process.env.SHARED_DIR ?? path.join(repoRoot, '..', 'shared'), 'containers', 'make-base-images.sh')
-  if (!existsSync(script)) throw new Error(`the official images cannot be pulled and ${script} is not here to make stand-ins`)
+  const script = path.resolve(
+    process.env.SHARED_DIR ?? path.join(repoRoot, '..', 'shared'), 'containers', 'make-base-images.sh'
+  )
+  if (!existsSync(script)) {
+    throw new Error(`the official images cannot be pulled and ${script} is not here to make stand-ins`)
+  }
   log(`the official images cannot be pulled: making stand-ins with ${script}`)
   const code = await runShown('bash', [script])
   if (code !== 0) throw new Error(`${script} exited with ${code}`)
@@ -39,13 +43,16 @@ export async function buildImage (target: Target, nodeImage: string): Promise<vo
 
 /** Bytes an image adds above its base image (the sum of its own layers, as `docker history` lists them). */
 export async function bytesAbove (image: string, base: string): Promise<number> {
-  const size = async (name: string) => Number((await run('docker', ['image', 'inspect', '-f', '{{.Size}}', name])).trim())
+  const size = async (name: string) =>
+    Number((await run('docker', ['image', 'inspect', '-f', '{{.Size}}', name])).trim())
   return await size(image) - await size(base)
 }
 
 /** The packages installed in an image's /app (pnpm's virtual store names them `name@version`). */
 export async function installedPackages (image: string): Promise<string[]> {
-  const out = await run('docker', ['run', '--rm', '--network', 'host', '--entrypoint', 'ls', image, '/app/node_modules/.pnpm'])
+  const out = await run('docker', [
+    'run', '--rm', '--network', 'host', '--entrypoint', 'ls', image, '/app/node_modules/.pnpm'
+  ])
   return out.split('\n').filter((name) => name && name !== 'node_modules' && name !== 'lock.yaml')
 }
 

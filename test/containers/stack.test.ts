@@ -28,7 +28,9 @@ async function healthy (stack: Stack, timeoutMs = 120_000): Promise<number> {
     if (up.every(Boolean)) return Date.now() - started
     await sleep(500)
   }
-  throw new Error(`the stack was not healthy within ${timeoutMs / 1000} s:\n${await stack.compose('logs', '--tail', '30')}`)
+  throw new Error(
+    `the stack was not healthy within ${timeoutMs / 1000} s:\n${await stack.compose('logs', '--tail', '30')}`
+  )
 }
 
 /** The engine's own verdict from the image's HEALTHCHECK, once it has one (the first probe runs after 10 s). */
@@ -48,7 +50,10 @@ async function login (stack: Stack, username: string, password: string) {
 }
 
 async function userWithOffers (stack: Stack, id: number, token: string) {
-  const res = await httpsRequest(`${stack.usersUrl}/user/${id}/`, { ca: stack.ca, headers: { authorization: `Bearer ${token}` } })
+  const res = await httpsRequest(`${stack.usersUrl}/user/${id}/`, {
+    ca: stack.ca,
+    headers: { authorization: `Bearer ${token}` }
+  })
   t.equal(res.status, 200, 'GET /user/{id}/ answers 200')
   return res.body as { username: string, offers: Array<{ title: string }> }
 }
@@ -88,16 +93,24 @@ t.test('compose: register → login → offer → the user with their offers; th
   t.equal(reg.status, 201, 'registered')
   const { user_id: id, access_token: token } = await login(stack, username, password)
   const offer = await httpsRequest(`${stack.offersUrl}/offer/create/`, {
-    ca: stack.ca, headers: { authorization: `Bearer ${token}` }, json: { user_id: id, title: 'A bicycle', text: 'Blue, 3 gears' }
+    ca: stack.ca,
+    headers: { authorization: `Bearer ${token}` },
+    json: { user_id: id, title: 'A bicycle', text: 'Blue, 3 gears' }
   })
   t.equal(offer.status, 201, 'offer created on Offers')
-  t.match(await userWithOffers(stack, id, token), { username, offers: [{ title: 'A bicycle' }] }, 'Users shows it through Offers')
+  t.match(
+    await userWithOffers(stack, id, token),
+    { username, offers: [{ title: 'A bicycle' }] },
+    'Users shows it through Offers'
+  )
 
   for (const service of ['users', 'offers']) {
     const id = await stack.container(service)
     t.equal(await dockerHealth(id), 'healthy', `${service}: the image's HEALTHCHECK passes with no extra configuration`)
     t.not((await run('docker', ['exec', id, 'id', '-u'])).trim(), '0', `${service} runs as a non-root user`)
-    const write = await run('docker', ['exec', id, 'sh', '-c', 'touch /app/dist/server.js /app/package.json 2>&1; echo $?'])
+    const write = await run('docker', [
+      'exec', id, 'sh', '-c', 'touch /app/dist/server.js /app/package.json 2>&1; echo $?'
+    ])
     t.not(write.trim().split('\n').pop(), '0', `${service} cannot write its own code`)
     const mounted = await run('docker', ['exec', id, 'ls', '/run/keys'])
     t.notMatch(mounted, /ca\.key/, `${service} has no CA key`)
@@ -107,7 +120,13 @@ t.test('compose: register → login → offer → the user with their offers; th
   await stack.compose('down')
   const restarted = Date.now()
   await stack.compose('up', '-d')
-  t.comment(`restart: compose down + up → healthy in ${((Date.now() - restarted + await healthy(stack)) / 1000).toFixed(1)} s`)
+  t.comment(
+    `restart: compose down + up → healthy in ${((Date.now() - restarted + await healthy(stack)) / 1000).toFixed(1)} s`
+  )
   const again = await login(stack, username, password)
-  t.match(await userWithOffers(stack, id, again.access_token), { offers: [{ title: 'A bicycle' }] }, 'the user and the offer survived')
+  t.match(
+    await userWithOffers(stack, id, again.access_token),
+    { offers: [{ title: 'A bicycle' }] },
+    'the user and the offer survived'
+  )
 })

@@ -29,7 +29,10 @@ export async function buildApp (config: OffersConfig): Promise<App> {
       version,
       description: 'Create offers and find them by offer or by user.',
       publicUrl: config.PUBLIC_URL,
-      tags: [{ name: 'offers', description: 'Classified offers' }, { name: 'health', description: 'Liveness and readiness' }]
+      tags: [
+        { name: 'offers', description: 'Classified offers' },
+        { name: 'health', description: 'Liveness and readiness' }
+      ]
     }
   })
   const offers = createOffersService(offersRepository(app.db))

@@ -5,6 +5,10 @@ import { loadOffersSettings } from './config.ts'
 
 await runServer('offers', async (env) => {
   const settings = loadOffersSettings(env)
-  const app = await buildApp({ ...settings, tls: readTls(settings), publicKeys: readJwksFile(settings.JWT_PUBLIC_KEYS_FILE) })
+  const app = await buildApp({
+    ...settings,
+    tls: readTls(settings),
+    publicKeys: readJwksFile(settings.JWT_PUBLIC_KEYS_FILE)
+  })
   return { app, port: settings.PORT, host: settings.HOST }
 })

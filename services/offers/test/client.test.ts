@@ -1,4 +1,5 @@
-// The Offers client against the real Offers app over HTTPS: typed offers, the request id passed on, a foreign CA refused.
+// The Offers client against the real Offers app over HTTPS: typed offers, the request id passed on, a foreign CA
+// refused.
 import t from 'tap'
 import { createOffersClient, OffersClientError } from '@app/offers-client'
 import { foreignCa, testTls } from '@app/testing'
@@ -30,7 +31,11 @@ t.test('a user\'s offers arrive typed, newest first, with the request id passed 
   t.same(offers, created.reverse())
   t.equal(typeof offers[0]?.id, 'number')
   t.ok(!Number.isNaN(Date.parse(offers[0]!.created_at)))
-  t.same(seen.filter((id) => id.startsWith('users-req-')), ['users-req-1', 'users-req-2'], 'Offers saw the request ids the client was given')
+  t.same(
+    seen.filter((id) => id.startsWith('users-req-')),
+    ['users-req-1', 'users-req-2'],
+    'Offers saw the request ids the client was given'
+  )
 })
 
 t.test('offers of a user that does not exist: []', async (t) => {

@@ -22,10 +22,12 @@ t.test('100 concurrent creates for one user → 100 rows, 100 distinct ids', asy
   const asOffers = createDb({ url: h.db.offersUrl, max: 1 })
   t.teardown(() => asOffers.destroy())
   const { rows } = await sql<{ n: number, ids: number }>`
-    select count(*)::int as n, count(distinct id)::int as ids from offers.offers where user_id = ${userId}`.execute(asOffers)
+    select count(*)::int as n, count(distinct id)::int as ids from offers.offers where user_id = ${userId}`
+    .execute(asOffers)
   t.same(rows[0], { n: 100, ids: 100 })
 
-  const list = (await h.app.inject({ method: 'POST', url: '/offer/', payload: { user_id: userId } })).json() as Array<{ id: number, title: string }>
+  const list = (await h.app.inject({ method: 'POST', url: '/offer/', payload: { user_id: userId } }))
+    .json() as Array<{ id: number, title: string }>
   t.equal(list.length, 100)
   t.same(new Set(list.map((o) => o.id)), ids, 'the list holds exactly the created offers')
   t.same(new Set(list.map((o) => o.title)), new Set(Array.from({ length: 100 }, (_, i) => `Offer ${i}`)))

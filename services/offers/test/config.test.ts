@@ -17,7 +17,9 @@ const production = {
 t.test('production has no defaults for secrets and files: each missing one is named', async (t) => {
   const err = t.throws(() => loadOffersSettings({ APP_SETTINGS: 'production' })) as ConfigError
   t.ok(err instanceof ConfigError)
-  for (const name of ['DATABASE_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'JWT_PUBLIC_KEYS_FILE']) t.match(err.message, name)
+  for (const name of ['DATABASE_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'JWT_PUBLIC_KEYS_FILE']) {
+    t.match(err.message, name)
+  }
   for (const name of Object.keys(production).filter((k) => k !== 'APP_SETTINGS')) {
     t.throws(() => loadOffersSettings({ ...production, [name]: undefined }), new RegExp(name), `${name} alone`)
   }
@@ -25,7 +27,13 @@ t.test('production has no defaults for secrets and files: each missing one is na
 
 t.test('a complete production environment loads, with its defaults', async (t) => {
   const settings = loadOffersSettings(production)
-  t.match(settings, { APP_SETTINGS: 'production', PORT: 3002, DB_POOL_MAX: 10, LOG_LEVEL: 'info', JWT_ISSUER: 'users-service' })
+  t.match(settings, {
+    APP_SETTINGS: 'production',
+    PORT: 3002,
+    DB_POOL_MAX: 10,
+    LOG_LEVEL: 'info',
+    JWT_ISSUER: 'users-service'
+  })
   t.equal(loadOffersSettings({ ...production, PORT: '8443' }).PORT, 8443)
 })
 

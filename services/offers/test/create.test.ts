@@ -50,7 +50,9 @@ t.test('401 for a missing or bad token, each with problem+json and WWW-Authentic
   const userId = await h.createUser()
   const body = { user_id: userId, title: 'Bike', text: 'Red' }
   const good = claims({ userId })
-  const publicPem = createPublicKey({ key: { ...h.keys.publicKeys[0]! }, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString()
+  const publicPem = createPublicKey({ key: { ...h.keys.publicKeys[0]! }, format: 'jwk' })
+    .export({ type: 'spki', format: 'pem' })
+    .toString()
   const stranger = makeTestKeys()
   const cases: Record<string, Record<string, string>> = {
     'no authorization header': {},
@@ -58,14 +60,24 @@ t.test('401 for a missing or bad token, each with problem+json and WWW-Authentic
     'an empty Bearer': { authorization: 'Bearer ' },
     'not a JWT': { authorization: 'Bearer nonsense' },
     'alg none': { authorization: `Bearer ${forge.algNone(good)}` },
-    'HMAC keyed with the public key': { authorization: `Bearer ${forge.hmacWithPublicKey(publicPem, good, h.keys.kid)}` },
-    'tampered payload': { authorization: `Bearer ${forge.tampered(h.token(userId), { ...good, user_id: userId + 1, sub: String(userId + 1) })}` },
+    'HMAC keyed with the public key': {
+      authorization: `Bearer ${forge.hmacWithPublicKey(publicPem, good, h.keys.kid)}`
+    },
+    'tampered payload': {
+      authorization: `Bearer ${forge.tampered(
+        h.token(userId), { ...good, user_id: userId + 1, sub: String(userId + 1) }
+      )}`
+    },
     expired: { authorization: `Bearer ${h.token(userId, { ttlSeconds: -60 })}` },
     'wrong issuer': { authorization: `Bearer ${h.token(userId, { issuer: 'someone-else' })}` },
     'wrong audience': { authorization: `Bearer ${h.token(userId, { audience: 'another-app' })}` },
-    'signed by a key we do not know, under our kid': { authorization: `Bearer ${signToken(stranger, good, h.keys.kid)}` },
+    'signed by a key we do not know, under our kid': {
+      authorization: `Bearer ${signToken(stranger, good, h.keys.kid)}`
+    },
     'signed by a key we do not know': { authorization: `Bearer ${signToken(stranger, good)}` },
-    'user_id missing from the claims': { authorization: `Bearer ${signToken(h.keys, { ...good, user_id: undefined })}` },
+    'user_id missing from the claims': {
+      authorization: `Bearer ${signToken(h.keys, { ...good, user_id: undefined })}`
+    },
     'sub not matching user_id': { authorization: `Bearer ${signToken(h.keys, { ...good, sub: String(userId + 1) })}` }
   }
   for (const [name, headers] of Object.entries(cases)) {
@@ -153,7 +165,12 @@ t.test('malformed JSON → 400, another media type → 415, too large → 413', 
   t.match(malformed.json(), { code: 'MALFORMED_JSON' })
   const empty = await h.app.inject({ method: 'POST', url: '/offer/create/', headers, payload: '' })
   t.equal(empty.statusCode, 400)
-  const text = await h.app.inject({ method: 'POST', url: '/offer/create/', headers: { ...headers, 'content-type': 'text/plain' }, payload: 'title=Bike' })
+  const text = await h.app.inject({
+    method: 'POST',
+    url: '/offer/create/',
+    headers: { ...headers, 'content-type': 'text/plain' },
+    payload: 'title=Bike'
+  })
   t.equal(text.statusCode, 415)
   t.match(text.json(), { code: 'UNSUPPORTED_MEDIA_TYPE' })
   const large = await create({ user_id: userId, title: 'Bike', text: 'y'.repeat(100_000) }, h.token(userId))

@@ -4,7 +4,10 @@ import { once } from 'node:events'
 import { createServer, type AddressInfo } from 'node:net'
 import { sql } from 'kysely'
 import { createDb, parseJwks, type App } from '@app/service-kit'
-import { claims, createTestDatabase, enforceConformance, makeTestKeys, signToken, type ClaimOptions, type ConformanceFailure, type TestDatabase, type TestKeys } from '@app/testing'
+import {
+  claims, createTestDatabase, enforceConformance, makeTestKeys, signToken, type ClaimOptions, type ConformanceFailure,
+  type TestDatabase, type TestKeys
+} from '@app/testing'
 import { buildApp } from '../src/app.ts'
 import { loadOffersSettings, type OffersConfig } from '../src/config.ts'
 
@@ -22,11 +25,19 @@ export interface OffersHarness {
   deleteUser: (id: number) => Promise<void>
 }
 
-export function offersConfig (databaseUrl: string, keys: TestKeys, overrides: Partial<OffersConfig> = {}): OffersConfig {
-  return { ...loadOffersSettings({ APP_SETTINGS: 'testing', DATABASE_URL: databaseUrl }), publicKeys: parseJwks(JSON.stringify({ keys: keys.publicKeys })), ...overrides }
+export function offersConfig (
+  databaseUrl: string, keys: TestKeys, overrides: Partial<OffersConfig> = {}
+): OffersConfig {
+  return {
+    ...loadOffersSettings({ APP_SETTINGS: 'testing', DATABASE_URL: databaseUrl }),
+    publicKeys: parseJwks(JSON.stringify({ keys: keys.publicKeys })),
+    ...overrides
+  }
 }
 
-export async function buildTestApp (t: TapLike, config: OffersConfig): Promise<{ app: App, failures: ConformanceFailure[] }> {
+export async function buildTestApp (
+  t: TapLike, config: OffersConfig
+): Promise<{ app: App, failures: ConformanceFailure[] }> {
   const app = await buildApp(config)
   const failures = enforceConformance(app)
   t.teardown(() => app.close())
@@ -48,7 +59,8 @@ export async function offersHarness (t: TapLike, overrides: Partial<OffersConfig
     async createUser () {
       const name = `u_${randomBytes(8).toString('hex')}`
       const { rows } = await sql<{ id: number }>`
-        insert into users.users (username, email, password_hash) values (${name}, ${`${name}@example.com`}, 'not-a-hash')
+        insert into users.users (username, email, password_hash)
+        values (${name}, ${`${name}@example.com`}, 'not-a-hash')
         returning id`.execute(asUsers)
       return rows[0]!.id
     },

@@ -1,4 +1,5 @@
-// The Offers app over real HTTPS: verified with the run's CA, refused with another CA or none; /ready follows the database.
+// The Offers app over real HTTPS: verified with the run's CA, refused with another CA or none; /ready follows the
+// database.
 import t from 'tap'
 import { foreignCa, httpsRequest, makeTestKeys, testTls } from '@app/testing'
 import { buildTestApp, closedPort, listen, offersConfig, offersHarness } from './helpers.ts'
@@ -23,7 +24,8 @@ t.test('/health and /ready answer over HTTPS, verified with the run\'s CA', asyn
 
 t.test('a client trusting another CA, or only the system roots, refuses the connection', async (t) => {
   const other = await foreignCa()
-  const foreign = await httpsRequest(`${base}/health`, { ca: other }).then(() => undefined, (err: { code?: string }) => err)
+  const foreign = await httpsRequest(`${base}/health`, { ca: other })
+    .then(() => undefined, (err: { code?: string }) => err)
   t.match(foreign?.code, tlsRefusal, 'another CA')
   const none = await httpsRequest(`${base}/health`).then(() => undefined, (err: { code?: string }) => err)
   t.match(none?.code, tlsRefusal, 'no CA')
@@ -45,14 +47,19 @@ t.test('the offer routes over HTTPS', async (t) => {
   const list = await httpsRequest(`${base}/offer/`, { ca: tls.ca, json: { user_id: userId } })
   t.equal(list.status, 200)
   t.same(list.body, [created.body])
-  const refused = await httpsRequest(`${base}/offer/create/`, { ca: tls.ca, json: { user_id: userId, title: 'Bike', text: 'Red' } })
+  const refused = await httpsRequest(`${base}/offer/create/`, {
+    ca: tls.ca,
+    json: { user_id: userId, title: 'Bike', text: 'Red' }
+  })
   t.equal(refused.status, 401)
   t.equal(refused.headers['content-type'], 'application/problem+json; charset=utf-8')
 })
 
 t.test('/ready → 503 problem when the database does not answer; /health stays 200', async (t) => {
   const url = `postgres://offers_svc:wrong@127.0.0.1:${await closedPort()}/nowhere`
-  const { app, failures } = await buildTestApp(t, offersConfig(url, makeTestKeys(), { tls: { key: tls.key, cert: tls.cert } }))
+  const { app, failures } = await buildTestApp(
+    t, offersConfig(url, makeTestKeys(), { tls: { key: tls.key, cert: tls.cert } })
+  )
   const down = await listen(app)
   const ready = await httpsRequest(`${down}/ready`, { ca: tls.ca })
   t.equal(ready.status, 503)

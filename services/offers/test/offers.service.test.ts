@@ -11,7 +11,13 @@ function memoryOffers (userIds: number[]): OffersRepository & { rows: OfferRow[]
     rows,
     async insert ({ user_id: userId, title, text }) {
       if (!users.has(userId)) throw Object.assign(new Error('insert violates foreign key'), { code: '23503' })
-      const row = { id: rows.length + 1, user_id: userId, title, text, created_at: new Date(1_800_000_000_000 + rows.length) }
+      const row = {
+        id: rows.length + 1,
+        user_id: userId,
+        title,
+        text,
+        created_at: new Date(1_800_000_000_000 + rows.length)
+      }
       rows.push(row)
       return row
     },
@@ -46,7 +52,10 @@ t.test('a user that no longer exists (the foreign key fails) is 404 USER_NOT_FOU
 t.test('any other failure of the write is passed on as it is', async (t) => {
   const repo = memoryOffers([7])
   repo.insert = async () => { throw new Error('connection lost') }
-  await t.rejects(createOffersService(repo).create(7, { user_id: 7, title: 'Bike', text: 'Red' }), { message: 'connection lost' })
+  await t.rejects(
+    createOffersService(repo).create(7, { user_id: 7, title: 'Bike', text: 'Red' }),
+    { message: 'connection lost' }
+  )
 })
 
 t.test('a user\'s offers come newest first', async (t) => {

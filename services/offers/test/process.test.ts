@@ -1,4 +1,5 @@
-// The real Offers process (server.ts) over HTTPS: configured from the environment, called by the client, logs, graceful stop.
+// The real Offers process (server.ts) over HTTPS: configured from the environment, called by the client, logs,
+// graceful stop.
 import t from 'tap'
 import { spawn } from 'node:child_process'
 import { EventEmitter } from 'node:events'
@@ -10,14 +11,20 @@ import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
 import { createOffersClient } from '@app/offers-client'
 import { createDb } from '@app/service-kit'
-import { claims, createTestDatabase, httpsRequest, makeTestKeys, signToken, supervise, testTls, TS_NODE_ARGS } from '@app/testing'
+import {
+  claims, createTestDatabase, httpsRequest, makeTestKeys, signToken, supervise, testTls, TS_NODE_ARGS
+} from '@app/testing'
 
 const db = await createTestDatabase(t)
 const keys = makeTestKeys()
 const tls = testTls('offers')
 const dir = await mkdtemp(path.join(tmpdir(), 'offers-process-'))
 t.teardown(() => rm(dir, { recursive: true, force: true }))
-const files = { cert: path.join(dir, 'offers.crt'), key: path.join(dir, 'offers.key'), jwks: path.join(dir, 'jwks.json') }
+const files = {
+  cert: path.join(dir, 'offers.crt'),
+  key: path.join(dir, 'offers.key'),
+  jwks: path.join(dir, 'jwks.json')
+}
 await writeFile(files.cert, tls.cert)
 await writeFile(files.key, tls.key, { mode: 0o600 })
 await writeFile(files.jwks, JSON.stringify({ keys: keys.publicKeys }))
@@ -73,7 +80,8 @@ t.test('create over HTTPS with a token, then read it back through the client', a
   const asUsers = createDb({ url: db.usersUrl, max: 1 })
   t.teardown(() => asUsers.destroy())
   const { rows } = await sql<{ id: number }>`
-    insert into users.users (username, email, password_hash) values ('proc', 'proc@example.com', 'x') returning id`.execute(asUsers)
+    insert into users.users (username, email, password_hash) values ('proc', 'proc@example.com', 'x')
+    returning id`.execute(asUsers)
   const userId = rows[0]!.id
   const created = await httpsRequest(`${baseUrl}/offer/create/`, {
     ca: tls.ca,

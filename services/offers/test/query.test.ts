@@ -11,7 +11,12 @@ const asOffers = createDb<DB>({ url: h.db.offersUrl, max: 2 })
 t.teardown(() => asOffers.destroy())
 
 const query = (payload: unknown) => h.app.inject({ method: 'POST', url: '/offer/', payload: payload as object })
-const queryRaw = (payload: string) => h.app.inject({ method: 'POST', url: '/offer/', headers: { 'content-type': 'application/json' }, payload })
+const queryRaw = (payload: string) => h.app.inject({
+  method: 'POST',
+  url: '/offer/',
+  headers: { 'content-type': 'application/json' },
+  payload
+})
 
 async function createOffer (userId: number, title: string) {
   const res = await h.app.inject({
@@ -34,7 +39,11 @@ t.test('by offer_id: the offer, or [] when there is none', async (t) => {
   t.equal(none.statusCode, 200)
   t.same(none.json(), [])
   t.same((await query({ offer_id: Number.MAX_SAFE_INTEGER })).json(), [], 'the largest id is a valid question')
-  t.equal((await h.app.inject({ method: 'POST', url: '/offer', payload: { offer_id: offer.id } })).statusCode, 200, 'trailing slash optional')
+  t.equal(
+    (await h.app.inject({ method: 'POST', url: '/offer', payload: { offer_id: offer.id } })).statusCode,
+    200,
+    'trailing slash optional'
+  )
 })
 
 t.test('by user_id: newest first, created_at then id breaking ties; [] when none', async (t) => {
@@ -83,7 +92,8 @@ t.test('deleting the user row removes their offers', async (t) => {
   await h.deleteUser(userId)
   t.same((await query({ user_id: userId })).json(), [])
   t.same((await query({ offer_id: offer.id })).json(), [])
-  const { rows } = await sql<{ n: number }>`select count(*)::int as n from offers.offers where user_id = ${userId}`.execute(asOffers)
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from offers.offers where user_id = ${userId}`
+    .execute(asOffers)
   t.equal(rows[0]?.n, 0)
 })
 
@@ -103,7 +113,11 @@ t.test('400 unless exactly one positive integer id', async (t) => {
     for (const [name, value] of bad) {
       const res = await query({ [field]: value })
       t.equal(res.statusCode, 400, `${field} ${name}`)
-      t.match(res.json(), { status: 400, code: 'VALIDATION_FAILED', errors: [{ path: `/${field}` }] }, `${field} ${name}`)
+      t.match(
+        res.json(),
+        { status: 400, code: 'VALIDATION_FAILED', errors: [{ path: `/${field}` }] },
+        `${field} ${name}`
+      )
     }
   }
   const whole: Array<[string, unknown]> = [
@@ -119,14 +133,21 @@ t.test('400 unless exactly one positive integer id', async (t) => {
   const unknown = await query({ title: 'Bike' })
   t.equal(unknown.statusCode, 400)
   t.match(unknown.json(), { errors: [{ path: '/title' }] })
-  for (const raw of ['{"offer_id": 99999999999999999999}', '{"user_id": 1e400}', '{"user_id": 9007199254740993}', 'null', '7', '"x"']) {
+  for (const raw of [
+    '{"offer_id": 99999999999999999999}', '{"user_id": 1e400}', '{"user_id": 9007199254740993}', 'null', '7', '"x"'
+  ]) {
     const res = await queryRaw(raw)
     t.equal(res.statusCode, 400, raw)
     t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8', raw)
   }
   const malformed = await queryRaw('{"user_id": 1')
   t.match(malformed.json(), { status: 400, code: 'MALFORMED_JSON' })
-  const text = await h.app.inject({ method: 'POST', url: '/offer/', headers: { 'content-type': 'text/plain' }, payload: 'user_id=1' })
+  const text = await h.app.inject({
+    method: 'POST',
+    url: '/offer/',
+    headers: { 'content-type': 'text/plain' },
+    payload: 'user_id=1'
+  })
   t.equal(text.statusCode, 415)
 })
 

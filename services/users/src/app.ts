@@ -48,7 +48,11 @@ export async function buildApp (config: UsersConfig): Promise<App> {
     }
   })
   try {
-    await app.register(offersClientPlugin, { baseUrl: config.OFFERS_URL, ca: config.offersCa, timeoutMs: config.OFFERS_TIMEOUT_MS })
+    await app.register(offersClientPlugin, {
+      baseUrl: config.OFFERS_URL,
+      ca: config.offersCa,
+      timeoutMs: config.OFFERS_TIMEOUT_MS
+    })
     await app.register(attemptStorePlugin, { redisUrl: config.RATE_LIMIT_REDIS_URL })
     await app.register(rateLimitPlugin)
     const store = createStore(app.db)
@@ -72,7 +76,11 @@ export async function buildApp (config: UsersConfig): Promise<App> {
       passwordChangesPerHour: config.PASSWORD_CHANGE_MAX_PER_IP_PER_HOUR
     }
     await app.register(registryRoutes, { users, limits })
-    await app.register(authRoutes, { auth, loginsPerIpPerMinute: config.LOGIN_MAX_PER_IP_PER_MINUTE, publicKeys: config.publicKeys })
+    await app.register(authRoutes, {
+      auth,
+      loginsPerIpPerMinute: config.LOGIN_MAX_PER_IP_PER_MINUTE,
+      publicKeys: config.publicKeys
+    })
     await app.register(protectedRoutes(userRoutes), { users, limits })
   } catch (err) {
     await app.close()

@@ -38,8 +38,22 @@ function defaults () {
     OFFERS_TIMEOUT_MS: 2000
   }
   return {
-    development: { ...common.development, ...shared, BCRYPT_COST: 10, JWT_PRIVATE_KEY_FILE: jwtKey, TLS_CA_FILE: ca, OFFERS_URL: 'https://localhost:3002' },
-    testing: { ...common.testing, ...shared, BCRYPT_COST: 4, JWT_PRIVATE_KEY_FILE: jwtKey, TLS_CA_FILE: ca, OFFERS_URL: 'https://localhost:3002' },
+    development: {
+      ...common.development,
+      ...shared,
+      BCRYPT_COST: 10,
+      JWT_PRIVATE_KEY_FILE: jwtKey,
+      TLS_CA_FILE: ca,
+      OFFERS_URL: 'https://localhost:3002'
+    },
+    testing: {
+      ...common.testing,
+      ...shared,
+      BCRYPT_COST: 4,
+      JWT_PRIVATE_KEY_FILE: jwtKey,
+      TLS_CA_FILE: ca,
+      OFFERS_URL: 'https://localhost:3002'
+    },
     production: { ...common.production, ...shared, BCRYPT_COST: 12 }
   }
 }

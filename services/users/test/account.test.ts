@@ -5,9 +5,22 @@ import { login, register, session } from './helpers/users.ts'
 
 const { app, db } = await setup(t)
 const admin = superuserDb(t, db)
-const patch = (id: number, auth: Record<string, string>, payload: object) => app.inject({ method: 'PATCH', url: `/user/${id}/`, headers: auth, payload })
-const remove = (id: number, auth: Record<string, string>) => app.inject({ method: 'DELETE', url: `/user/${id}/`, headers: auth })
-const refresh = (token: string) => app.inject({ method: 'POST', url: '/user/auth/refresh/', payload: { refresh_token: token } })
+const patch = (id: number, auth: Record<string, string>, payload: object) => app.inject({
+  method: 'PATCH',
+  url: `/user/${id}/`,
+  headers: auth,
+  payload
+})
+const remove = (id: number, auth: Record<string, string>) => app.inject({
+  method: 'DELETE',
+  url: `/user/${id}/`,
+  headers: auth
+})
+const refresh = (token: string) => app.inject({
+  method: 'POST',
+  url: '/user/auth/refresh/',
+  payload: { refresh_token: token }
+})
 
 t.test('PATCH username and email: 200 user without offers, email lower-cased, updated_at moves', async (t) => {
   const me = await session(app)
@@ -17,7 +30,12 @@ t.test('PATCH username and email: 200 user without offers, email lower-cased, up
   t.equal(res.statusCode, 200)
   const user = res.json()
   t.same(Object.keys(user).sort(), ['created_at', 'email', 'id', 'updated_at', 'username'])
-  t.match(user, { id: me.user.id, username, email: `${username}@example.org`.toLowerCase(), created_at: me.user.created_at })
+  t.match(user, {
+    id: me.user.id,
+    username,
+    email: `${username}@example.org`.toLowerCase(),
+    created_at: me.user.created_at
+  })
   t.ok(Date.parse(user.updated_at) > Date.parse(me.user.created_at), 'updated_at moved')
   t.equal((await login(app, username, me.user.password)).user_id, me.user.id, 'the new name logs in')
 })
@@ -45,24 +63,40 @@ t.test('PATCH a password: needs current_password, checks it, and revokes every r
   const missing = await patch(me.user.id, me.auth, { password: 'a brand new password' })
   t.equal(missing.statusCode, 400)
   t.match(missing.json(), { code: 'VALIDATION_FAILED', errors: [{ path: '/current_password' }] })
-  const wrong = await patch(me.user.id, me.auth, { password: 'a brand new password', current_password: 'not it at all' })
+  const wrong = await patch(me.user.id, me.auth, {
+    password: 'a brand new password',
+    current_password: 'not it at all'
+  })
   t.equal(wrong.statusCode, 401)
   t.match(wrong.json(), { code: 'INVALID_CURRENT_PASSWORD' })
-  t.equal((await patch(me.user.id, me.auth, { password: '€'.repeat(25), current_password: me.user.password })).statusCode, 400, '75 bytes')
+  t.equal(
+    (await patch(me.user.id, me.auth, { password: '€'.repeat(25), current_password: me.user.password })).statusCode,
+    400,
+    '75 bytes'
+  )
   const ok = await patch(me.user.id, me.auth, { password: 'a brand new password', current_password: me.user.password })
   t.equal(ok.statusCode, 200)
   t.equal((await refresh(me.tokens.refresh_token)).statusCode, 401, 'first session revoked')
   t.equal((await refresh(second.refresh_token)).statusCode, 401, 'second session revoked')
-  const live = await admin.selectFrom('users.refresh_tokens').select('id').where('user_id', '=', me.user.id).where('revoked_at', 'is', null).execute()
+  const live = await admin.selectFrom('users.refresh_tokens')
+    .select('id')
+    .where('user_id', '=', me.user.id)
+    .where('revoked_at', 'is', null)
+    .execute()
   t.same(live, [])
   t.equal((await login(app, me.user.username, 'a brand new password')).user_id, me.user.id)
-  const old = await app.inject({ method: 'POST', url: '/user/auth/', payload: { username: me.user.username, password: me.user.password } })
+  const old = await app.inject({
+    method: 'POST',
+    url: '/user/auth/',
+    payload: { username: me.user.username, password: me.user.password }
+  })
   t.equal(old.statusCode, 401)
 })
 
 t.test('PATCH 400: nothing to change, unknown fields, invalid values', async (t) => {
   const me = await session(app)
-  for (const payload of [{}, { current_password: me.user.password }, { role: 'admin' }, { username: 'x' }, { email: 'nope' }, { username: null }]) {
+  for (const payload of [{}, { current_password: me.user.password }, { role: 'admin' },
+    { username: 'x' }, { email: 'nope' }, { username: null }]) {
     const res = await patch(me.user.id, me.auth, payload)
     t.equal(res.statusCode, 400, JSON.stringify(payload))
     t.match(res.json(), { code: 'VALIDATION_FAILED' })
@@ -76,7 +110,10 @@ t.test('PATCH and DELETE of another user: 403, and nothing changes', async (t) =
   t.match(res.json(), { status: 403, code: 'FORBIDDEN' })
   t.equal((await remove(other.id, me.auth)).statusCode, 403)
   t.equal((await remove(987654321, me.auth)).statusCode, 403, 'whether or not the other user exists')
-  const row = await admin.selectFrom('users.users').select('username').where('id', '=', other.id).executeTakeFirstOrThrow()
+  const row = await admin.selectFrom('users.users')
+    .select('username')
+    .where('id', '=', other.id)
+    .executeTakeFirstOrThrow()
   t.equal(row.username, other.username)
 })
 
@@ -98,7 +135,10 @@ t.test('DELETE: 204 with no body; offers and refresh tokens go through the forei
   const gone = await patch(me.user.id, me.auth, { username: 'ghost_name' })
   t.equal(gone.statusCode, 404)
   t.match(gone.json(), { code: 'USER_NOT_FOUND' })
-  t.equal((await patch(me.user.id, me.auth, { password: 'another password', current_password: me.user.password })).statusCode, 404)
+  t.equal(
+    (await patch(me.user.id, me.auth, { password: 'another password', current_password: me.user.password })).statusCode,
+    404
+  )
   t.equal((await app.inject({ method: 'GET', url: `/user/${me.user.id}/`, headers: me.auth })).statusCode, 404)
 })
 

@@ -12,7 +12,13 @@ function setup (maxFailures = 5) {
   const attempts = memoryAttemptStore()
   t.teardown(() => attempts.close())
   const limiter = createLoginLimiter({ store: attempts, maxFailures, maxFailuresPerUsername: 100, windowSeconds: 900 })
-  const auth = createAuthService({ store, passwords: plainPasswords, accessTokens: fakeAccessTokens, limiter, refreshTtlDays: 30 })
+  const auth = createAuthService({
+    store,
+    passwords: plainPasswords,
+    accessTokens: fakeAccessTokens,
+    limiter,
+    refreshTtlDays: 30
+  })
   return { store, auth }
 }
 
@@ -40,8 +46,14 @@ t.test('an unknown user and a wrong password are the same 401', async (t) => {
 t.test('failures beyond the limit are 429 with Retry-After, even with the right password', async (t) => {
   const { store, auth } = setup(2)
   await withUser(store)
-  for (let i = 0; i < 2; i++) await t.rejects(auth.login('alice', 'wrong-pass', client), { statusCode: 401, code: 'INVALID_CREDENTIALS' })
-  await t.rejects(auth.login('alice', 'secret-pass', client), { statusCode: 429, code: 'TOO_MANY_FAILED_LOGINS', headers: { 'retry-after': /^\d+$/ } })
+  for (let i = 0; i < 2; i++) {
+    await t.rejects(auth.login('alice', 'wrong-pass', client), { statusCode: 401, code: 'INVALID_CREDENTIALS' })
+  }
+  await t.rejects(auth.login('alice', 'secret-pass', client), {
+    statusCode: 429,
+    code: 'TOO_MANY_FAILED_LOGINS',
+    headers: { 'retry-after': /^\d+$/ }
+  })
 })
 
 t.test('refresh rotates: the old token is used up, the new one works', async (t) => {
@@ -59,7 +71,11 @@ t.test('a used token presented again revokes its whole family', async (t) => {
   const first = await auth.login('alice', 'secret-pass', client)
   const second = await auth.refresh(first.refresh_token)
   await t.rejects(auth.refresh(first.refresh_token), { statusCode: 401, code: 'INVALID_REFRESH_TOKEN' })
-  await t.rejects(auth.refresh(second.refresh_token), { statusCode: 401, code: 'INVALID_REFRESH_TOKEN' }, 'the live token of that session died too')
+  await t.rejects(
+    auth.refresh(second.refresh_token),
+    { statusCode: 401, code: 'INVALID_REFRESH_TOKEN' },
+    'the live token of that session died too'
+  )
   const other = await auth.login('alice', 'secret-pass', client)
   t.ok(await auth.refresh(other.refresh_token), 'another session of the same user lives on')
 })
@@ -77,7 +93,11 @@ t.test('a username registration would refuse reaches no account (İ and the Kelv
   const { store, auth } = setup()
   await withUser(store, 'ik077956')
   for (const variant of ['İk077956', '\u212Ak077956'.replace('\u212Ak', 'i\u212A'), 'ik077956\u0130']) {
-    await t.rejects(auth.login(variant, 'secret-pass', client), { statusCode: 401, code: 'INVALID_CREDENTIALS' }, variant)
+    await t.rejects(
+      auth.login(variant, 'secret-pass', client),
+      { statusCode: 401, code: 'INVALID_CREDENTIALS' },
+      variant
+    )
   }
   t.ok(await auth.login('IK077956', 'secret-pass', client), 'the ASCII spelling in any case does')
 })

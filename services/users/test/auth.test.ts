@@ -33,7 +33,10 @@ t.test('each login is a new session with a distinct jti', async (t) => {
   const user = await register(app)
   const [a, b] = [await login(app, user.username, user.password), await login(app, user.username, user.password)]
   t.not(part(a.access_token, 1).jti, part(b.access_token, 1).jti)
-  const families = await admin.selectFrom('users.refresh_tokens').select('family_id').where('user_id', '=', user.id).execute()
+  const families = await admin.selectFrom('users.refresh_tokens')
+    .select('family_id')
+    .where('user_id', '=', user.id)
+    .execute()
   t.equal(new Set(families.map((f) => f.family_id)).size, 2)
 })
 
@@ -42,7 +45,10 @@ t.test('the refresh token: 256 random bits, stored only as its SHA-256', async (
   const { refresh_token: token } = await login(app, user.username, user.password)
   t.match(token, /^[A-Za-z0-9_-]{43,}$/)
   t.ok(Buffer.from(token, 'base64url').length >= 32)
-  const rows = await admin.selectFrom('users.refresh_tokens').select(['token_hash', 'expires_at', 'used_at', 'revoked_at']).where('user_id', '=', user.id).execute()
+  const rows = await admin.selectFrom('users.refresh_tokens')
+    .select(['token_hash', 'expires_at', 'used_at', 'revoked_at'])
+    .where('user_id', '=', user.id)
+    .execute()
   t.equal(rows.length, 1)
   t.same(rows[0]!.token_hash, createHash('sha256').update(token).digest())
   t.match(rows[0], { used_at: null, revoked_at: null })
@@ -68,7 +74,8 @@ t.test('401: an unknown username and a wrong password get one and the same body'
 
 t.test('400: missing or malformed fields', async (t) => {
   const nul = '\u0000'
-  for (const payload of [{ username: 'x' }, { password: 'x' }, { username: 'x', password: 'y', extra: 1 }, { username: 1, password: 'y' }, { username: 'x', password: '' },
+  for (const payload of [{ username: 'x' }, { password: 'x' }, { username: 'x', password: 'y', extra: 1 },
+    { username: 1, password: 'y' }, { username: 'x', password: '' },
     { username: `a${nul}b`, password: 'y' }, { username: 'x', password: `y${nul}` }]) {
     const res = await post(payload)
     t.equal(res.statusCode, 400)

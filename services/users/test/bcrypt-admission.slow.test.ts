@@ -17,7 +17,11 @@ t.test('300 logins from 300 addresses, 100 at a time: 401/429/503 only, the admi
       remoteAddress: `10.${i >> 8}.${i & 255}.9`,
       payload: { username: user.username, password: `wrong password ${i}` }
     })
-    answers.push({ status: res.statusCode, ms: performance.now() - started, retryAfter: res.headers['retry-after'] as string })
+    answers.push({
+      status: res.statusCode,
+      ms: performance.now() - started,
+      retryAfter: res.headers['retry-after'] as string
+    })
   }
   for (let batch = 0; batch < 3; batch++) {
     await Promise.all(Array.from({ length: 100 }, (_, i) => attempt(batch * 100 + i)))

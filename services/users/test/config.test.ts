@@ -7,7 +7,8 @@ import { buildTestApp } from './helpers/app.ts'
 
 const url = 'postgres://u:p@127.0.0.1:5432/db'
 
-t.test('defaults per APP_SETTINGS: bcrypt cost 12 in production, 4 in tests; the contract\'s limits and budgets', async (t) => {
+t.test('defaults per APP_SETTINGS: bcrypt cost 12 in production, 4 in tests; ' +
+  'the contract\'s limits and budgets', async (t) => {
   const production = loadUsersSettings({
     APP_SETTINGS: 'production',
     DATABASE_URL: url,
@@ -19,8 +20,18 @@ t.test('defaults per APP_SETTINGS: bcrypt cost 12 in production, 4 in tests; the
     OFFERS_URL: 'https://offers:3002'
   })
   // the contract's numbers, written out here on purpose rather than read from config.ts
-  const expected = { BCRYPT_COST: 12, ACCESS_TOKEN_TTL_SECONDS: 15 * 60, REFRESH_TOKEN_TTL_DAYS: 30, OFFERS_TIMEOUT_MS: 2000 }
-  t.match(production, { ...expected, LOGIN_MAX_FAILURES: 5, LOGIN_FAILURE_WINDOW_SECONDS: 15 * 60, LOGIN_MAX_PER_IP_PER_MINUTE: 100 })
+  const expected = {
+    BCRYPT_COST: 12,
+    ACCESS_TOKEN_TTL_SECONDS: 15 * 60,
+    REFRESH_TOKEN_TTL_DAYS: 30,
+    OFFERS_TIMEOUT_MS: 2000
+  }
+  t.match(production, {
+    ...expected,
+    LOGIN_MAX_FAILURES: 5,
+    LOGIN_FAILURE_WINDOW_SECONDS: 15 * 60,
+    LOGIN_MAX_PER_IP_PER_MINUTE: 100
+  })
   t.equal(loadUsersSettings({ APP_SETTINGS: 'testing', DATABASE_URL: url }).BCRYPT_COST, 4)
 })
 
@@ -39,5 +50,8 @@ t.test('a bad value stops the boot with the variable\'s name', async (t) => {
 
 t.test('RATE_LIMIT_REDIS_URL is refused at boot rather than silently ignored', async (t) => {
   const db = await createTestDatabase(t)
-  await t.rejects(buildTestApp(t, { db, env: { RATE_LIMIT_REDIS_URL: 'redis://127.0.0.1:6379' } }), /RATE_LIMIT_REDIS_URL/)
+  await t.rejects(
+    buildTestApp(t, { db, env: { RATE_LIMIT_REDIS_URL: 'redis://127.0.0.1:6379' } }),
+    /RATE_LIMIT_REDIS_URL/
+  )
 })

@@ -1,9 +1,13 @@
-// Users and Offers as real HTTPS processes on the run's CA: offers in the user, 503 within the budget, recovery, TLS refusals.
+// Users and Offers as real HTTPS processes on the run's CA: offers in the user, 503 within the budget, recovery,
+// TLS refusals.
 import { once } from 'node:events'
 import { createServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
-import { createTestDatabase, foreignCa, httpsRequest, makeTestKeys, startServiceProcess, testTls, writeKeyFiles, type ServiceProcess } from '@app/testing'
+import {
+  createTestDatabase, foreignCa, httpsRequest, makeTestKeys, startServiceProcess, testTls, writeKeyFiles,
+  type ServiceProcess
+} from '@app/testing'
 import { buildTestApp } from './helpers/app.ts'
 import { register, session } from './helpers/users.ts'
 
@@ -13,7 +17,11 @@ const keys = makeTestKeys()
 const files = await writeKeyFiles(keys)
 const { ca } = testTls('users')
 
-const startOffers = (port = 0) => startServiceProcess(t, 'offers', { DATABASE_URL: db.offersUrl, JWT_PUBLIC_KEYS_FILE: files.jwksFile, PORT: String(port) })
+const startOffers = (port = 0) => startServiceProcess(t, 'offers', {
+  DATABASE_URL: db.offersUrl,
+  JWT_PUBLIC_KEYS_FILE: files.jwksFile,
+  PORT: String(port)
+})
 let offers: ServiceProcess = await startOffers()
 const users = await startServiceProcess(t, 'users', {
   DATABASE_URL: db.usersUrl,
@@ -23,7 +31,8 @@ const users = await startServiceProcess(t, 'users', {
   OFFERS_TIMEOUT_MS: String(BUDGET_MS)
 })
 
-const call = (base: string, path: string, opts: Parameters<typeof httpsRequest>[1] = {}) => httpsRequest(`${base}${path}`, { ca, ...opts })
+const call = (base: string, path: string, opts: Parameters<typeof httpsRequest>[1] = {}) =>
+  httpsRequest(`${base}${path}`, { ca, ...opts })
 const secrets: string[] = []
 
 /** Setup steps run before any test, so they throw rather than assert. */
@@ -36,14 +45,19 @@ function expect (status: number, res: Awaited<ReturnType<typeof httpsRequest>>) 
 async function userWithOffers () {
   const username = `x_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`
   const password = 'cross service password'
-  const registered = expect(201, await call(users.url, '/user/registry/', { json: { username, password, email: `${username}@example.com` } }))
+  const registered = expect(201, await call(users.url, '/user/registry/', {
+    json: { username, password, email: `${username}@example.com` }
+  }))
   const id = (registered.body as { id: number }).id
   const login = expect(200, await call(users.url, '/user/auth/', { json: { username, password } }))
   const tokens = login.body as { access_token: string, refresh_token: string }
   secrets.push(password, tokens.access_token, tokens.refresh_token)
   const auth = { authorization: `Bearer ${tokens.access_token}` }
   for (const title of ['first', 'second']) {
-    expect(201, await call(offers.url, '/offer/create/', { headers: auth, json: { user_id: id, title, text: `${title} offer` } }))
+    expect(201, await call(offers.url, '/offer/create/', {
+      headers: auth,
+      json: { user_id: id, title, text: `${title} offer` }
+    }))
   }
   return { id, auth }
 }
@@ -62,7 +76,8 @@ t.test('the user comes with their offers from Offers, newest first; the request 
   t.ok(await users.waitForOutput(/"reqId":"cross-trace-1"/), 'Users logged it too')
 })
 
-t.test('Offers stopped: 503 problem+json within the budget; Offers back on its port: 200 without restarting Users', async (t) => {
+t.test('Offers stopped: 503 problem+json within the budget; ' +
+  'Offers back on its port: 200 without restarting Users', async (t) => {
   const port = offers.port
   await offers.stop()
   const started = Date.now()
@@ -94,7 +109,12 @@ t.test('an Offers that accepts and never answers: 503 within the budget', async 
 })
 
 t.test('the Users → Offers hop trusting another CA is refused: 503', async (t) => {
-  const { app } = await buildTestApp(t, { db, keys, env: { OFFERS_URL: offers.url }, config: { offersCa: await foreignCa() } })
+  const { app } = await buildTestApp(t, {
+    db,
+    keys,
+    env: { OFFERS_URL: offers.url },
+    config: { offersCa: await foreignCa() }
+  })
   const other = await register(app)
   const { auth } = await session(app)
   const res = await app.inject({ method: 'GET', url: `/user/${other.id}/`, headers: auth })
@@ -103,7 +123,10 @@ t.test('the Users → Offers hop trusting another CA is refused: 503', async (t)
 })
 
 t.test('a client trusting another CA refuses the Users server', async (t) => {
-  await t.rejects(httpsRequest(`${users.url}/health`, { ca: await foreignCa() }), { code: /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/ })
+  await t.rejects(
+    httpsRequest(`${users.url}/health`, { ca: await foreignCa() }),
+    { code: /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/ }
+  )
 })
 
 t.test('the logs carry no password and no token', async (t) => {

@@ -1,4 +1,5 @@
-// The OpenAPI document: every Users route of the contract, described, with a response per status and bearerAuth where needed.
+// The OpenAPI document: every Users route of the contract, described, with a response per status and bearerAuth
+// where needed.
 import t from 'tap'
 import { lintOpenApi, validateOpenApi } from '@app/testing'
 import { setup } from './helpers/app.ts'

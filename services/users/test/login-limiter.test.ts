@@ -10,7 +10,13 @@ function harness (maxFailures = 3, windowSeconds = 60) {
   let now = 1_000_000
   const store = memoryAttemptStore()
   t.teardown(() => store.close())
-  const limiter = createLoginLimiter({ store, maxFailures, maxFailuresPerUsername: 1000, windowSeconds, now: () => now })
+  const limiter = createLoginLimiter({
+    store,
+    maxFailures,
+    maxFailuresPerUsername: 1000,
+    windowSeconds,
+    now: () => now
+  })
   const fail = () => limiter.guard(alice, async () => undefined)
   const succeed = () => limiter.guard(alice, async () => 42)
   return { store, limiter, fail, succeed, tick: (ms: number) => { now += ms } }
@@ -18,7 +24,8 @@ function harness (maxFailures = 3, windowSeconds = 60) {
 
 const refused = async (p: Promise<unknown>) => p.then(() => undefined, (err: AppError) => err)
 
-t.test('sliding window: each failure leaves it on its own; Retry-After says when the next attempt may come', async (t) => {
+t.test('sliding window: each failure leaves it on its own; ' +
+  'Retry-After says when the next attempt may come', async (t) => {
   const h = harness()
   await h.fail()
   h.tick(10_000)
@@ -46,7 +53,8 @@ t.test('refused attempts and successes do not count; a thrown attempt does not e
   t.equal(await h.succeed(), 42, 'refusals did not extend the window')
 })
 
-t.test('failures are evicted by age, never by pressure: a spray of new names cannot flush a victim\'s record', async (t) => {
+t.test('failures are evicted by age, never by pressure: ' +
+  'a spray of new names cannot flush a victim\'s record', async (t) => {
   const store = memoryAttemptStore({ maxKeys: 2 })
   t.teardown(() => store.close())
   await store.add('victim', 1, 1000)
@@ -60,12 +68,22 @@ t.test('per (username, address), plus a higher limit per username across all add
   let now = 1_000_000
   const store = memoryAttemptStore()
   t.teardown(() => store.close())
-  const limiter = createLoginLimiter({ store, maxFailures: 2, maxFailuresPerUsername: 5, windowSeconds: 60, now: () => now })
+  const limiter = createLoginLimiter({
+    store,
+    maxFailures: 2,
+    maxFailuresPerUsername: 5,
+    windowSeconds: 60,
+    now: () => now
+  })
   const fail = (address: string) => limiter.guard({ username: 'alice', address }, async () => undefined)
   const owner = (address: string) => limiter.guard({ username: 'alice', address }, async () => 'in')
   await fail('203.0.113.7')
   await fail('203.0.113.7')
-  await t.rejects(fail('203.0.113.7'), { statusCode: 429, code: 'TOO_MANY_FAILED_LOGINS' }, 'that address is locked out')
+  await t.rejects(
+    fail('203.0.113.7'),
+    { statusCode: 429, code: 'TOO_MANY_FAILED_LOGINS' },
+    'that address is locked out'
+  )
   t.equal(await owner('198.51.100.1'), 'in', 'the owner, from another address, still logs in')
   for (const a of ['198.51.100.2', '198.51.100.3', '198.51.100.4']) await fail(a)
   await t.rejects(owner('198.51.100.9'), { statusCode: 429, code: 'TOO_MANY_FAILED_LOGINS' },

@@ -16,7 +16,12 @@ let address = 0
 /** Each test speaks from its own client address, so the per-address limit only bites where it is tested. */
 const client = () => {
   const remoteAddress = `10.0.0.${++address}`
-  return (username: string, password: string) => app.inject({ method: 'POST', url: '/user/auth/', remoteAddress, payload: { username, password } })
+  return (username: string, password: string) => app.inject({
+    method: 'POST',
+    url: '/user/auth/',
+    remoteAddress,
+    payload: { username, password }
+  })
 }
 
 t.test('anyone cannot lock any account: 3 failures lock that (username, address) only', async (t) => {

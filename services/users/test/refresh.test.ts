@@ -7,8 +7,16 @@ import { bearer, login, session } from './helpers/users.ts'
 
 const { app, db } = await setup(t)
 const admin = superuserDb(t, db)
-const refresh = (token: string) => app.inject({ method: 'POST', url: '/user/auth/refresh/', payload: { refresh_token: token } })
-const logout = (token: string) => app.inject({ method: 'POST', url: '/user/auth/logout/', payload: { refresh_token: token } })
+const refresh = (token: string) => app.inject({
+  method: 'POST',
+  url: '/user/auth/refresh/',
+  payload: { refresh_token: token }
+})
+const logout = (token: string) => app.inject({
+  method: 'POST',
+  url: '/user/auth/logout/',
+  payload: { refresh_token: token }
+})
 
 t.test('refresh rotates: a new pair for the same user, in the same session', async (t) => {
   const { user, tokens } = await session(app)
@@ -19,7 +27,11 @@ t.test('refresh rotates: a new pair for the same user, in the same session', asy
   t.not(next.refresh_token, tokens.refresh_token)
   t.not(next.access_token, tokens.access_token)
   t.equal((await app.inject({ method: 'GET', url: '/users/', headers: bearer(next.access_token) })).statusCode, 200)
-  const rows = await admin.selectFrom('users.refresh_tokens').select(['family_id', 'used_at']).where('user_id', '=', user.id).orderBy('id').execute()
+  const rows = await admin.selectFrom('users.refresh_tokens')
+    .select(['family_id', 'used_at'])
+    .where('user_id', '=', user.id)
+    .orderBy('id')
+    .execute()
   t.equal(rows.length, 2)
   t.equal(rows[0]!.family_id, rows[1]!.family_id, 'one family')
   t.ok(rows[0]!.used_at, 'the old token is used up')
@@ -51,7 +63,10 @@ t.test('unknown and malformed tokens', async (t) => {
   t.equal((await refresh('x'.repeat(43))).statusCode, 401)
   t.equal((await refresh('')).statusCode, 400)
   t.equal((await app.inject({ method: 'POST', url: '/user/auth/refresh/', payload: {} })).statusCode, 400)
-  t.equal((await app.inject({ method: 'POST', url: '/user/auth/refresh/', payload: { refresh_token: 5 } })).statusCode, 400)
+  t.equal(
+    (await app.inject({ method: 'POST', url: '/user/auth/refresh/', payload: { refresh_token: 5 } })).statusCode,
+    400
+  )
 })
 
 t.test('concurrent refreshes of one token: at most one succeeds', async (t) => {

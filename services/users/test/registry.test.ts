@@ -14,14 +14,21 @@ const body = (over: Record<string, unknown> = {}) => {
 
 t.test('201: the user, username as spelt, email lower-cased, a bcrypt hash stored', async (t) => {
   const username = `Mixed.Case-${uniqueName()}`.slice(0, 32)
-  const res = await post({ username, email: 'Someone.Mixed@Example.COM'.replace('Someone', username), password: 'correct horse battery' })
+  const res = await post({
+    username,
+    email: 'Someone.Mixed@Example.COM'.replace('Someone', username),
+    password: 'correct horse battery'
+  })
   t.equal(res.statusCode, 201)
   const user = res.json()
   t.same(Object.keys(user).sort(), ['created_at', 'email', 'id', 'username'])
   t.equal(user.username, username)
   t.equal(user.email, `${username}.mixed@example.com`.toLowerCase())
   t.ok(Math.abs(Date.parse(user.created_at) - Date.now()) < 60_000, 'created_at is now')
-  const row = await admin.selectFrom('users.users').select(['email', 'password_hash']).where('id', '=', user.id).executeTakeFirstOrThrow()
+  const row = await admin.selectFrom('users.users')
+    .select(['email', 'password_hash'])
+    .where('id', '=', user.id)
+    .executeTakeFirstOrThrow()
   t.match(row.password_hash, /^\$2b\$04\$/, 'bcrypt with the configured cost')
   t.notMatch(row.password_hash, /correct horse/)
 })
@@ -66,15 +73,29 @@ t.test('400: each invalid field is named', async (t) => {
     const b: Record<string, unknown> = body()
     delete b[missing]
     const res = await post(b)
-    t.match(res.json(), { status: 400, code: 'VALIDATION_FAILED', errors: [{ path: `/${missing}` }] }, `${missing} missing`)
+    t.match(
+      res.json(),
+      { status: 400, code: 'VALIDATION_FAILED', errors: [{ path: `/${missing}` }] },
+      `${missing} missing`
+    )
   }
 })
 
 t.test('400 for a body that is not JSON; 415 for another media type', async (t) => {
-  const bad = await app.inject({ method: 'POST', url: '/user/registry/', headers: { 'content-type': 'application/json' }, payload: '{"username":' })
+  const bad = await app.inject({
+    method: 'POST',
+    url: '/user/registry/',
+    headers: { 'content-type': 'application/json' },
+    payload: '{"username":'
+  })
   t.equal(bad.statusCode, 400)
   t.match(bad.json(), { code: 'MALFORMED_JSON' })
-  const text = await app.inject({ method: 'POST', url: '/user/registry/', headers: { 'content-type': 'text/plain' }, payload: 'x' })
+  const text = await app.inject({
+    method: 'POST',
+    url: '/user/registry/',
+    headers: { 'content-type': 'text/plain' },
+    payload: 'x'
+  })
   t.equal(text.statusCode, 415)
 })
 
@@ -85,7 +106,9 @@ t.test('password: 8 to 72 bytes in UTF-8, counted in bytes, never cut', async (t
     t.equal(res.statusCode, 201, `${Buffer.byteLength(password)} bytes in ${[...password].length} characters`)
   }
   // a NUL would end the password for bcrypt: 'x\0yyyyyyy' must not become 'x'
-  const refused = ['a'.repeat(73), 'é'.repeat(37), '€'.repeat(25), '😀'.repeat(19), 'a'.repeat(71) + 'é', 'ééé', '😀a', 'x\u0000yyyyyyyy']
+  const refused = [
+    'a'.repeat(73), 'é'.repeat(37), '€'.repeat(25), '😀'.repeat(19), 'a'.repeat(71) + 'é', 'ééé', '😀a', 'x\u0000yyyyyyyy'
+  ]
   for (const password of refused) {
     const res = await post(body({ password }))
     t.equal(res.statusCode, 400, `${Buffer.byteLength(password)} bytes refused`)
@@ -98,7 +121,11 @@ t.test('a 72-byte password logs in; anything longer that starts with it does not
   const user = await register(app, { password })
   t.equal((await login(app, user.username, password)).user_id, user.id)
   for (const longer of [password + 'x', password + '€']) {
-    const res = await app.inject({ method: 'POST', url: '/user/auth/', payload: { username: user.username, password: longer } })
+    const res = await app.inject({
+      method: 'POST',
+      url: '/user/auth/',
+      payload: { username: user.username, password: longer }
+    })
     t.equal(res.statusCode, 401, 'bcrypt would have cut it to the stored password')
   }
 })

@@ -13,7 +13,11 @@ t.test('an unknown username costs the same bcrypt time as a wrong password', asy
   const user = await register(slow.app)
   const time = async (username: string) => {
     const started = process.hrtime.bigint()
-    const res = await slow.app.inject({ method: 'POST', url: '/user/auth/', payload: { username, password: 'wrong password' } })
+    const res = await slow.app.inject({
+      method: 'POST',
+      url: '/user/auth/',
+      payload: { username, password: 'wrong password' }
+    })
     t.equal(res.statusCode, 401)
     return Number(process.hrtime.bigint() - started) / 1e6
   }
@@ -23,13 +27,21 @@ t.test('an unknown username costs the same bcrypt time as a wrong password', asy
     wrong.push(await time(user.username))
     unknown.push(await time(uniqueName('ghost')))
   }
-  t.ok(Math.min(...unknown) > 0.5 * Math.min(...wrong), `unknown ${Math.min(...unknown).toFixed(1)} ms vs wrong ${Math.min(...wrong).toFixed(1)} ms`)
+  t.ok(
+    Math.min(...unknown) > 0.5 * Math.min(...wrong),
+    `unknown ${Math.min(...unknown).toFixed(1)} ms vs wrong ${Math.min(...wrong).toFixed(1)} ms`
+  )
 })
 
 t.test('the failure window ends: allowed again once the failures are older than it', async (t) => {
   const short = await buildTestApp(t, { db, env: { LOGIN_MAX_FAILURES: '3', LOGIN_FAILURE_WINDOW_SECONDS: '1' } })
   const user = await register(short.app)
-  const attempt = (password: string) => short.app.inject({ method: 'POST', url: '/user/auth/', remoteAddress: '10.1.0.1', payload: { username: user.username, password } })
+  const attempt = (password: string) => short.app.inject({
+    method: 'POST',
+    url: '/user/auth/',
+    remoteAddress: '10.1.0.1',
+    payload: { username: user.username, password }
+  })
   for (let i = 0; i < 3; i++) t.equal((await attempt('wrong password')).statusCode, 401)
   const locked = await attempt(user.password)
   t.equal(locked.statusCode, 429)

@@ -27,7 +27,9 @@ t.test('every forgery and every stale token: 401 on every protected route', asyn
   const forgeries: Record<string, string> = {
     'alg none': forge.algNone(good),
     'HMAC keyed with the public key': forge.hmacWithPublicKey(publicPem, good, keys.kid),
-    'tampered payload': forge.tampered(signToken(keys, good), { ...good, user_id: user.id + 1, sub: String(user.id + 1) }),
+    'tampered payload': forge.tampered(
+      signToken(keys, good), { ...good, user_id: user.id + 1, sub: String(user.id + 1) }
+    ),
     expired: signToken(keys, claims({ userId: user.id, ttlSeconds: -60 })),
     'wrong iss': signToken(keys, claims({ userId: user.id, issuer: 'someone-else' })),
     'wrong aud': signToken(keys, claims({ userId: user.id, audience: 'another-app' })),
@@ -45,7 +47,9 @@ t.test('every forgery and every stale token: 401 on every protected route', asyn
       t.match(res.json(), { status: 401, code: 'UNAUTHORIZED' })
       t.match(res.headers['www-authenticate'], /^Bearer/)
     }
-    for (const headers of [{}, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }, { authorization: 'Bearer' }]) {
+    for (const headers of [
+      {}, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }, { authorization: 'Bearer' }
+    ]) {
       const res = await app.inject({ ...route, headers })
       t.equal(res.statusCode, 401, `${route.method} ${route.url}: ${JSON.stringify(headers)}`)
     }
@@ -64,7 +68,8 @@ t.test('GET /.well-known/jwks.json: the public keys, never a private part', asyn
   t.notMatch(res.body, /"d"/)
 })
 
-t.test('rotation: tokens are signed under the current key\'s kid; the older published key still verifies', async (t) => {
+t.test('rotation: tokens are signed under the current key\'s kid; ' +
+  'the older published key still verifies', async (t) => {
   const current = makeTestKeys()
   const publicKeys = [...keys.publicKeys, ...current.publicKeys]
   const rotated = await buildTestApp(t, { db, keys: { ...current, publicKeys } })
@@ -78,5 +83,8 @@ t.test('rotation: tokens are signed under the current key\'s kid; the older publ
 
 t.test('a signing key that matches no published key stops the boot', async (t) => {
   const stray = makeTestKeys()
-  await t.rejects(buildTestApp(t, { db, keys: { ...stray, publicKeys: keys.publicKeys } }), /not in JWT_PUBLIC_KEYS_FILE/)
+  await t.rejects(
+    buildTestApp(t, { db, keys: { ...stray, publicKeys: keys.publicKeys } }),
+    /not in JWT_PUBLIC_KEYS_FILE/
+  )
 })

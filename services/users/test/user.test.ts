@@ -1,4 +1,5 @@
-// GET /user/{user_id}/: the user with their offers from a real Offers process over HTTPS; 503 whichever way Offers fails; 404/400/401 without asking it.
+// GET /user/{user_id}/: the user with their offers from a real Offers process over HTTPS; 503 whichever way Offers
+// fails; 404/400/401 without asking it.
 import { once } from 'node:events'
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
@@ -9,12 +10,19 @@ import { session } from './helpers/users.ts'
 
 const ctx = await setup(t)
 const files = await writeKeyFiles(ctx.keys)
-const offersProcess = await startServiceProcess(t, 'offers', { DATABASE_URL: ctx.db.offersUrl, JWT_PUBLIC_KEYS_FILE: files.jwksFile })
+const offersProcess = await startServiceProcess(t, 'offers', {
+  DATABASE_URL: ctx.db.offersUrl,
+  JWT_PUBLIC_KEYS_FILE: files.jwksFile
+})
 const { app } = await buildTestApp(t, { db: ctx.db, keys: ctx.keys, env: { OFFERS_URL: offersProcess.url } })
 const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers })
 
 async function createOffer (me: Awaited<ReturnType<typeof session>>, title: string) {
-  const res = await httpsRequest(`${offersProcess.url}/offer/create/`, { ca: testTls('offers').ca, headers: me.auth, json: { user_id: me.user.id, title, text: `${title} text` } })
+  const res = await httpsRequest(`${offersProcess.url}/offer/create/`, {
+    ca: testTls('offers').ca,
+    headers: me.auth,
+    json: { user_id: me.user.id, title, text: `${title} text` }
+  })
   if (res.status !== 201) throw new Error(`offer not created: ${res.status}`)
   return res.body
 }
@@ -22,14 +30,16 @@ async function createOffer (me: Awaited<ReturnType<typeof session>>, title: stri
 /** An HTTPS server with the run's Offers certificate that answers every request the same way. */
 async function upstream (status: number, body: string): Promise<string> {
   const { cert, key } = testTls('offers')
-  const server: Server = createServer({ cert, key }, (_req, res) => res.writeHead(status, { 'content-type': 'application/json' }).end(body))
+  const server: Server = createServer({ cert, key }, (_req, res) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(body))
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   t.teardown(() => new Promise((resolve) => server.close(resolve)))
   return `https://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
 
-t.test('oneself: every field, email included, and the offers, newest first; the request id goes on to Offers', async (t) => {
+t.test('oneself: every field, email included, and the offers, newest first; ' +
+  'the request id goes on to Offers', async (t) => {
   const me = await session(app)
   const first = await createOffer(me, 'first')
   const second = await createOffer(me, 'second')
@@ -63,7 +73,13 @@ t.test('503 problem+json whichever way Offers fails, never a user with an empty 
     const res = await app.inject({ method: 'GET', url: `/user/${me.user.id}/`, headers: me.auth })
     t.equal(res.statusCode, 503, label)
     t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
-    t.same(res.json(), { type: 'about:blank', title: 'Service Unavailable', status: 503, code: 'OFFERS_UNAVAILABLE', detail: 'The Offers service could not be reached in time' })
+    t.same(res.json(), {
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      code: 'OFFERS_UNAVAILABLE',
+      detail: 'The Offers service could not be reached in time'
+    })
   }
 })
 

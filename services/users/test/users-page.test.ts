@@ -8,7 +8,8 @@ const { app, db } = await setup(t)
 const admin = superuserDb(t, db)
 const me = await session(app)
 const page = (query: string) => app.inject({ method: 'GET', url: `/users/${query}`, headers: me.auth })
-const counted = async () => Number((await sql<{ n: string }>`select count(*) as n from users.users`.execute(admin)).rows[0]!.n)
+const counted = async () =>
+  Number((await sql<{ n: string }>`select count(*) as n from users.users`.execute(admin)).rows[0]!.n)
 
 t.test('items {id, username, created_at} ordered by id, and total', async (t) => {
   for (let i = 0; i < 5; i++) await register(app)
@@ -24,9 +25,11 @@ t.test('items {id, username, created_at} ordered by id, and total', async (t) =>
   t.same(second.items.map((u: { id: number }) => u.id), all.slice(3, 6))
 })
 
-t.test('walking every page, including those read backwards from the end, gives each user once, in id order', async (t) => {
+t.test('walking every page, including those read backwards from the end, ' +
+  'gives each user once, in id order', async (t) => {
   for (let i = 0; i < 6; i++) await register(app)
-  const ids = (await sql<{ id: number }>`select id from users.users order by id`.execute(admin)).rows.map((r) => Number(r.id))
+  const ids = (await sql<{ id: number }>`select id from users.users order by id`.execute(admin)).rows
+    .map((r) => Number(r.id))
   for (const size of [1, 3, 4, 7]) {
     const walked: number[] = []
     for (let n = 1; n <= Math.ceil(ids.length / size) + 1; n++) {
@@ -59,7 +62,9 @@ t.test('total stays exact through inserts, bulk inserts and deletes', async (t) 
 })
 
 t.test('400: page_num below 1, page_size outside 1–100, non-numbers, unknown parameters', async (t) => {
-  for (const query of ['?page_num=0', '?page_num=-1', '?page_size=0', '?page_size=101', '?page_num=abc', '?page_size=1.5', '?sort=name']) {
+  for (const query of [
+    '?page_num=0', '?page_num=-1', '?page_size=0', '?page_size=101', '?page_num=abc', '?page_size=1.5', '?sort=name'
+  ]) {
     const res = await page(query)
     t.equal(res.statusCode, 400, query)
     t.match(res.json(), { code: 'VALIDATION_FAILED' })

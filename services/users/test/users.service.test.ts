@@ -12,7 +12,12 @@ function setup (offersByUser = async () => []) {
   const store = memoryStore()
   const attempts = memoryAttemptStore()
   t.teardown(() => attempts.close())
-  const limiter = createLoginLimiter({ store: attempts, maxFailures: 3, maxFailuresPerUsername: 100, windowSeconds: 900 })
+  const limiter = createLoginLimiter({
+    store: attempts,
+    maxFailures: 3,
+    maxFailuresPerUsername: 100,
+    windowSeconds: 900
+  })
   return { store, users: createUsersService({ store, passwords: plainPasswords, limiter, offers: { offersByUser } }) }
 }
 
@@ -23,13 +28,15 @@ const alice = { username: 'Alice', password: 'secret-pass', email: 'Alice@Exampl
 t.test('register keeps the username as spelt and lower-cases the email; a taken one is 409', async (t) => {
   const { users } = setup()
   t.match(await users.register(alice), { id: 1, username: 'Alice', email: 'alice@example.com' })
-  await t.rejects(users.register({ ...alice, email: 'other@example.com', username: 'alice' }), { statusCode: 409, code: 'USERNAME_TAKEN' })
+  await t.rejects(users.register({ ...alice, email: 'other@example.com', username: 'alice' }),
+    { statusCode: 409, code: 'USERNAME_TAKEN' })
   await t.rejects(users.register({ ...alice, username: 'bob' }), { statusCode: 409, code: 'EMAIL_TAKEN' })
 })
 
 t.test('a password is 8 to 72 bytes in UTF-8: a longer one is refused, never cut', async (t) => {
   const { users } = setup()
-  await t.rejects(users.register({ ...alice, password: 'é'.repeat(37) }), { statusCode: 400, message: /^body\/password must be 8 to 72 bytes/ })
+  await t.rejects(users.register({ ...alice, password: 'é'.repeat(37) }),
+    { statusCode: 400, message: /^body\/password must be 8 to 72 bytes/ })
 })
 
 t.test('only the user themself may change or delete the account', async (t) => {
@@ -43,8 +50,14 @@ t.test('only the user themself may change or delete the account', async (t) => {
 t.test('a new password needs the current one, and ends every session', async (t) => {
   const { store, users } = setup()
   const { id } = await users.register(alice)
-  await store.refreshTokens.insert({ user_id: id, family_id: 'f', token_hash: Buffer.from('t'), expires_at: new Date(Date.now() + 60_000) })
-  await t.rejects(users.update(id, id, { password: 'new-password' }, request), { statusCode: 400, message: /current_password/ })
+  await store.refreshTokens.insert({
+    user_id: id,
+    family_id: 'f',
+    token_hash: Buffer.from('t'),
+    expires_at: new Date(Date.now() + 60_000)
+  })
+  await t.rejects(users.update(id, id, { password: 'new-password' }, request),
+    { statusCode: 400, message: /current_password/ })
   await t.rejects(users.update(id, id, { password: 'new-password', current_password: 'wrong-pass' }, request),
     { statusCode: 401, code: 'INVALID_CURRENT_PASSWORD' })
   t.equal(store.rows.tokens[0]!.revoked_at, null, 'a refused change revokes nothing')
@@ -73,7 +86,11 @@ t.test('Offers failing in any way is 503 OFFERS_UNAVAILABLE, never an empty list
 t.test('a wrong current_password counts as a failed login of the account: locked after the limit', async (t) => {
   const { users } = setup()
   const { id } = await users.register(alice)
-  const change = (current: string) => users.update(id, id, { password: 'new-password', current_password: current }, request)
-  for (let i = 0; i < 3; i++) await t.rejects(change('wrong-pass'), { statusCode: 401, code: 'INVALID_CURRENT_PASSWORD' })
-  await t.rejects(change('secret-pass'), { statusCode: 429, code: 'TOO_MANY_FAILED_LOGINS' }, 'no unlimited online guesses')
+  const change = (current: string) =>
+    users.update(id, id, { password: 'new-password', current_password: current }, request)
+  for (let i = 0; i < 3; i++) {
+    await t.rejects(change('wrong-pass'), { statusCode: 401, code: 'INVALID_CURRENT_PASSWORD' })
+  }
+  await t.rejects(change('secret-pass'), { statusCode: 429, code: 'TOO_MANY_FAILED_LOGINS' },
+    'no unlimited online guesses')
 })

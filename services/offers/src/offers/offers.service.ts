@@ -11,7 +11,13 @@ export interface OffersService {
 }
 
 function toOffer (row: OfferRow): Offer {
-  return { id: row.id, user_id: row.user_id, title: row.title, text: row.text, created_at: row.created_at.toISOString() }
+  return {
+    id: row.id,
+    user_id: row.user_id,
+    title: row.title,
+    text: row.text,
+    created_at: row.created_at.toISOString()
+  }
 }
 
 export function createOffersService (offers: OffersRepository): OffersService {

@@ -2,7 +2,8 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely'
 import type { DB, RefreshTokensTable } from '../db/types.ts'
 
-export type NewRefreshToken = Pick<Insertable<RefreshTokensTable>, 'user_id' | 'family_id' | 'token_hash' | 'expires_at'>
+export type NewRefreshToken =
+  Pick<Insertable<RefreshTokensTable>, 'user_id' | 'family_id' | 'token_hash' | 'expires_at'>
 export type ConsumedToken = Pick<Selectable<RefreshTokensTable>, 'user_id' | 'family_id'>
 export type KnownToken = Pick<Selectable<RefreshTokensTable>, 'family_id' | 'used_at'>
 
@@ -39,7 +40,9 @@ export function refreshTokensRepository (db: Kysely<DB>): RefreshTokensRepositor
       .executeTakeFirst(),
 
     async revoke (whose) {
-      const live = db.updateTable('users.refresh_tokens').set({ revoked_at: sql<Date>`now()` }).where('revoked_at', 'is', null)
+      const live = db.updateTable('users.refresh_tokens')
+        .set({ revoked_at: sql<Date>`now()` })
+        .where('revoked_at', 'is', null)
       await ('family_id' in whose
         ? live.where('family_id', '=', whose.family_id)
         : live.where('user_id', '=', whose.user_id)).execute()

@@ -18,7 +18,9 @@ export interface AuthRoutesOptions {
   publicKeys: PublicJwk[]
 }
 
-export async function authRoutes (app: App, { auth, loginsPerIpPerMinute, publicKeys }: AuthRoutesOptions): Promise<void> {
+export async function authRoutes (
+  app: App, { auth, loginsPerIpPerMinute, publicKeys }: AuthRoutesOptions
+): Promise<void> {
   // The address limit is a flood guard; the failure limits (auth.service.ts) are the ones that protect accounts.
   app.post('/user/auth/', {
     config: perAddress(loginsPerIpPerMinute, 60_000),

@@ -29,7 +29,9 @@ export interface AuthService {
 
 const DAY_MS = 86_400_000
 
-export function createAuthService ({ store, passwords, accessTokens, limiter, refreshTtlDays }: AuthServiceDeps): AuthService {
+export function createAuthService (
+  { store, passwords, accessTokens, limiter, refreshTtlDays }: AuthServiceDeps
+): AuthService {
   /** A new refresh token in `familyId`, written through `trx`, and the access token that goes with it. */
   async function issue (trx: Store, userId: number, familyId: string): Promise<TokenPair> {
     const refresh = newRefreshToken()

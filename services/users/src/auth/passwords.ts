@@ -37,7 +37,9 @@ export function defaultInFlight (): number {
   return Math.max(1, Math.min(availableParallelism(), threads - 2))
 }
 
-export async function createPasswords ({ cost, maxQueue, maxInFlight = defaultInFlight() }: PasswordOptions): Promise<Passwords> {
+export async function createPasswords (
+  { cost, maxQueue, maxInFlight = defaultInFlight() }: PasswordOptions
+): Promise<Passwords> {
   const dummy = await bcrypt.hash(randomBytes(24).toString('base64url'), cost)
   const lane = createLane({ maxInFlight, maxQueue, full: errors.passwordHashingBusy })
   return {

@@ -11,7 +11,9 @@ export interface AccessTokens {
 /** The kid of the published key that matches the private key; no match means no verifier could check our tokens. */
 export function signingKid (signingKey: string, publicKeys: PublicJwk[]): string {
   const key = createPrivateKey(signingKey)
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error('JWT_PRIVATE_KEY_FILE must hold an Ed25519 key (tokens are EdDSA)')
+  if (key.asymmetricKeyType !== 'ed25519') {
+    throw new Error('JWT_PRIVATE_KEY_FILE must hold an Ed25519 key (tokens are EdDSA)')
+  }
   const { x } = createPublicKey(key).export({ format: 'jwk' })
   const match = publicKeys.find((k) => k.kty === 'OKP' && k.crv === 'Ed25519' && k.x === x)
   if (!match) throw new Error('JWT_PRIVATE_KEY_FILE: its public key is not in JWT_PUBLIC_KEYS_FILE')

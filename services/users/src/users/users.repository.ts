@@ -39,7 +39,10 @@ export function usersRepository (db: Kysely<DB>): UsersRepository {
       .where((eb) => eb(eb.fn('lower', ['username']), '=', eb.fn('lower', [eb.val(username)])))
       .executeTakeFirst(),
 
-    findLogin: (id) => db.selectFrom('users.users').select(['username', 'password_hash']).where('id', '=', id).executeTakeFirst(),
+    findLogin: (id) => db.selectFrom('users.users')
+      .select(['username', 'password_hash'])
+      .where('id', '=', id)
+      .executeTakeFirst(),
 
     update (id, changes, expectedHash) {
       let query = db.updateTable('users.users').set({ ...changes, updated_at: sql<Date>`now()` }).where('id', '=', id)

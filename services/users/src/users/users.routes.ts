@@ -1,6 +1,8 @@
 // POST /user/registry/ (public); GET, PATCH, DELETE /user/{user_id}/ and GET /users/ (registered in a protected
 // scope: a token is checked before anything else).
-import { PatchUserBody, RegisterBody, RegisteredUser, User, UserIdParams, UsersPage, UsersPageQuery, UserWithOffers } from '@app/contracts'
+import {
+  PatchUserBody, RegisterBody, RegisteredUser, User, UserIdParams, UsersPage, UsersPageQuery, UserWithOffers
+} from '@app/contracts'
 import { bodyProblems, NoContent, noContent, problems, type App } from '@app/service-kit'
 import { perAddress } from '../plugins/rate-limit.ts'
 import type { UsersService } from './users.service.ts'
@@ -83,7 +85,8 @@ export async function userRoutes (app: App, { users, limits }: UsersRoutesOption
       tags: ['users'],
       operationId: 'listUsers',
       summary: 'A page of users',
-      description: 'Users ordered by id: `page_num` from 1, `page_size` 1 to 100. `total` is the exact number of users.',
+      description: 'Users ordered by id: `page_num` from 1, `page_size` 1 to 100. ' +
+        '`total` is the exact number of users.',
       querystring: UsersPageQuery,
       response: { 200: UsersPage, ...problems(400, 401) }
     }

@@ -1,6 +1,8 @@
 // Accounts: registration, a user with their offers (from the Offers service), pages of users, and changes and
 // deletion by the user themself. Uniqueness is left to the database's unique indexes.
-import type { PatchUserBody, RegisterBody, RegisteredUser, User, UsersPage, UsersPageQuery, UserWithOffers } from '@app/contracts'
+import type {
+  PatchUserBody, RegisterBody, RegisteredUser, User, UsersPage, UsersPageQuery, UserWithOffers
+} from '@app/contracts'
 import { OffersClientError, type OffersClient } from '@app/offers-client'
 import { invalidField, violatedUnique } from '@app/service-kit'
 import { addressKey } from '../auth/client-address.ts'
@@ -54,7 +56,9 @@ export function createUsersService ({ store, passwords, limiter, offers }: Users
     const account = await store.users.findLogin(userId)
     if (!account) throw errors.userNotFound()
     const who = { username: account.username.toLowerCase(), address: addressKey(request.ip) }
-    const proven = await limiter.guard(who, async () => await passwords.verify(currentPassword, account.password_hash) || undefined)
+    const proven = await limiter.guard(
+      who, async () => await passwords.verify(currentPassword, account.password_hash) || undefined
+    )
     if (!proven) throw errors.invalidCurrentPassword()
     return account.password_hash
   }
@@ -74,7 +78,11 @@ export function createUsersService ({ store, passwords, limiter, offers }: Users
     async register ({ username, password, email }) {
       checkPasswordBytes(password, '/password')
       const passwordHash = await passwords.hash(password)
-      const row = await unique(store.users.insert({ username, email: email.toLowerCase(), password_hash: passwordHash }))
+      const row = await unique(store.users.insert({
+        username,
+        email: email.toLowerCase(),
+        password_hash: passwordHash
+      }))
       return { id: row.id, username: row.username, email: row.email, created_at: row.created_at.toISOString() }
     },
 

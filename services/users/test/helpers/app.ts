@@ -1,5 +1,7 @@
 // Builds the Users app for a test file: the file's own database, test keys, bcrypt cost 4, conformance enforced.
-import { createTestDatabase, enforceConformance, makeTestKeys, testTls, type TestDatabase, type TestKeys } from '@app/testing'
+import {
+  createTestDatabase, enforceConformance, makeTestKeys, testTls, type TestDatabase, type TestKeys
+} from '@app/testing'
 import { createDb, parseJwks, type App } from '@app/service-kit'
 import type { Generated, Kysely } from 'kysely'
 import { buildApp } from '../../src/app.ts'
@@ -22,7 +24,12 @@ export function testConfig (db: TestDatabase, keys: TestKeys, env: Record<string
     PASSWORD_CHANGE_MAX_PER_IP_PER_HOUR: '100000',
     ...env
   })
-  return { ...settings, offersCa: testTls('offers').ca, signingKey: keys.signingKey, publicKeys: parseJwks(JSON.stringify({ keys: keys.publicKeys })) }
+  return {
+    ...settings,
+    offersCa: testTls('offers').ca,
+    signingKey: keys.signingKey,
+    publicKeys: parseJwks(JSON.stringify({ keys: keys.publicKeys }))
+  }
 }
 
 export interface BuildOptions {
@@ -43,7 +50,9 @@ export async function buildTestApp (t: Tap, opts: BuildOptions): Promise<TestApp
 }
 
 /** One database and one app for a whole test file. */
-export async function setup (t: Tap, opts: Omit<BuildOptions, 'db'> = {}): Promise<TestApp & { db: TestDatabase, keys: TestKeys }> {
+export async function setup (
+  t: Tap, opts: Omit<BuildOptions, 'db'> = {}
+): Promise<TestApp & { db: TestDatabase, keys: TestKeys }> {
   const db = await createTestDatabase(t)
   const keys = opts.keys ?? makeTestKeys()
   return { ...await buildTestApp(t, { ...opts, db, keys }), db, keys }

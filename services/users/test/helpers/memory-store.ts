@@ -4,9 +4,21 @@ import type { Passwords } from '../../src/auth/passwords.ts'
 import type { AccessTokens } from '../../src/auth/tokens.ts'
 import type { Store } from '../../src/db/store.ts'
 
-interface UserRow { id: number, username: string, email: string, password_hash: string, created_at: Date, updated_at: Date }
+interface UserRow {
+  id: number
+  username: string
+  email: string
+  password_hash: string
+  created_at: Date
+  updated_at: Date
+}
 interface TokenRow {
-  user_id: number, family_id: string, token_hash: Buffer, expires_at: Date, used_at: Date | null, revoked_at: Date | null
+  user_id: number
+  family_id: string
+  token_hash: Buffer
+  expires_at: Date
+  used_at: Date | null
+  revoked_at: Date | null
 }
 
 const uniqueViolation = (constraint: string) => Object.assign(new Error('duplicate key'), { code: '23505', constraint })
@@ -20,10 +32,19 @@ export function memoryStore (): Store & { rows: { users: UserRow[], tokens: Toke
     rows: { users, tokens },
     users: {
       async insert ({ username, email, password_hash: passwordHash }) {
-        if (users.some((u) => u.username.toLowerCase() === username.toLowerCase())) throw uniqueViolation('users_username_lower_key')
+        if (users.some((u) => u.username.toLowerCase() === username.toLowerCase())) {
+          throw uniqueViolation('users_username_lower_key')
+        }
         if (users.some((u) => u.email === email)) throw uniqueViolation('users_email_key')
         const now = new Date()
-        const row = { id: users.length + 1, username, email, password_hash: passwordHash, created_at: now, updated_at: now }
+        const row = {
+          id: users.length + 1,
+          username,
+          email,
+          password_hash: passwordHash,
+          created_at: now,
+          updated_at: now
+        }
         users.push(row)
         return account(row)
       },
@@ -55,7 +76,9 @@ export function memoryStore (): Store & { rows: { users: UserRow[], tokens: Toke
       async count () { return users.length }
     },
     refreshTokens: {
-      async insert (values) { tokens.push({ ...values, expires_at: new Date(values.expires_at), used_at: null, revoked_at: null }) },
+      async insert (values) {
+        tokens.push({ ...values, expires_at: new Date(values.expires_at), used_at: null, revoked_at: null })
+      },
       async consume (hash) {
         const row = byHash(hash)
         if (!row || row.used_at || row.revoked_at || row.expires_at <= new Date()) return undefined

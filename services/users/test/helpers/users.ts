@@ -12,9 +12,15 @@ export function uniqueName (prefix = 'u'): string {
 
 export interface Registered extends RegisteredUser { password: string }
 
-export async function register (app: App, over: { username?: string, email?: string, password?: string } = {}): Promise<Registered> {
+export async function register (
+  app: App, over: { username?: string, email?: string, password?: string } = {}
+): Promise<Registered> {
   const username = over.username ?? uniqueName()
-  const body = { username, email: over.email ?? `${username}@example.com`, password: over.password ?? 'correct horse battery' }
+  const body = {
+    username,
+    email: over.email ?? `${username}@example.com`,
+    password: over.password ?? 'correct horse battery'
+  }
   const res = await app.inject({ method: 'POST', url: '/user/registry/', payload: body })
   if (res.statusCode !== 201) throw new Error(`register ${username}: ${res.statusCode} ${res.body}`)
   return { ...res.json<RegisteredUser>(), password: body.password }

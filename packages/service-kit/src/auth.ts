@@ -40,7 +40,9 @@ declare module '@fastify/jwt' {
 }
 
 /** Only the public members of a key, named one by one: a private `d` can never be passed on by mistake. */
-export function toPublicJwk (key: { kty?: string, crv?: string, x?: string, kid: string, alg?: string, use?: string }): PublicJwk {
+export function toPublicJwk (
+  key: { kty?: string, crv?: string, x?: string, kid: string, alg?: string, use?: string }
+): PublicJwk {
   const { kty = '', crv = '', x = '', kid, alg = ACCESS_TOKEN_ALGORITHM, use = 'sig' } = key
   return { kty, crv, x, kid, alg, use }
 }

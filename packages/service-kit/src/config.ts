@@ -39,7 +39,12 @@ type Defaults = Record<AppSettings, Record<string, unknown>>
 /** The common fields' defaults; development and testing find their files in the repository's certs/. */
 export function commonDefaults (service: string, port: number): Defaults {
   const shared = {
-    HOST: '::', PORT: port, DB_POOL_MAX: 10, JWT_ISSUER: 'users-service', JWT_AUDIENCE: 'classifieds', ACCESS_TOKEN_TTL_SECONDS: 900
+    HOST: '::',
+    PORT: port,
+    DB_POOL_MAX: 10,
+    JWT_ISSUER: 'users-service',
+    JWT_AUDIENCE: 'classifieds',
+    ACCESS_TOKEN_TTL_SECONDS: 900
   }
   const localFiles = {
     TLS_CERT_FILE: path.join(certsDir, `${service}.crt`),

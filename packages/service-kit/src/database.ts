@@ -28,7 +28,9 @@ function logPoolError (err: Error) {
 }
 
 export function createDb<DB> ({ url, max = 10, onError = logPoolError }: DbOptions): Kysely<DB> {
-  const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 })
+  const pool = new pg.Pool({
+    connectionString: url, max, types, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000
+  })
   pool.on('error', onError)
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
 }

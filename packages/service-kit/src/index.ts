@@ -1,6 +1,8 @@
 // What both services share: the base app, config, problem+json, auth, the database, validation and the process.
 export { createServiceApp, type App, type ServiceAppOptions } from './app.ts'
-export { loadConfig, ConfigError, appSettings, commonConfig, commonDefaults, readTls, type AppSettings } from './config.ts'
+export {
+  loadConfig, ConfigError, appSettings, commonConfig, commonDefaults, readTls, type AppSettings
+} from './config.ts'
 export {
   AppError, problem, toProblem, invalidField, problems, problemResponse, bodyProblems, NoContent, noContent
 } from './problems.ts'

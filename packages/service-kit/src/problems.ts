@@ -18,13 +18,15 @@ export class AppError extends Error {
 }
 
 export function problem (status: number, code: string, detail: string, errors?: Problem['errors']): Problem {
-  return { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail, code, ...(errors ? { errors } : {}) }
+  const title = STATUS_CODES[status] ?? 'Error'
+  return { type: 'about:blank', title, status, detail, code, ...(errors ? { errors } : {}) }
 }
 
 /** Fastify's own client errors, by their code, as our stable codes. */
 const fastifyCodes: Record<string, [number, string, string]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'MALFORMED_JSON', 'The request body is not valid JSON'],
-  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'MALFORMED_JSON', 'The request body is empty but its content-type is application/json'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'MALFORMED_JSON',
+    'The request body is empty but its content-type is application/json'],
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than this service accepts'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'BAD_REQUEST', 'The content-length header does not match the body'],
@@ -46,7 +48,10 @@ function validationProblem (error: FastifyError): Problem {
   return problem(400, 'VALIDATION_FAILED', detail, errors)
 }
 
-/** A 400 shaped like a schema failure, for the rules JSON Schema cannot say (bytes in UTF-8, fields needed together). */
+/**
+ * A 400 shaped like a schema failure, for the rules JSON Schema cannot say (bytes in UTF-8, fields needed
+ * together).
+ */
 export function invalidField (path: string, message: string): Error {
   return Object.assign(new Error(`body${path} ${message}`), {
     statusCode: 400,

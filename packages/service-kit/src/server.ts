@@ -24,7 +24,9 @@ export function loopStatsEnabled (env: NodeJS.ProcessEnv): boolean {
 }
 
 /** No HTTP surface: a signal asks, the log answers, so load tools can read the delay from outside. */
-export function reportLoopDelayOnSignal (log: FastifyBaseLogger, signal: NodeJS.Signals = LOOP_STATS_SIGNAL): () => void {
+export function reportLoopDelayOnSignal (
+  log: FastifyBaseLogger, signal: NodeJS.Signals = LOOP_STATS_SIGNAL
+): () => void {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
   histogram.enable()
   // asked for by a signal, so written whatever LOG_LEVEL says

@@ -16,7 +16,8 @@ async function app (databaseUrl = NO_DATABASE) {
     bodyLimit: 1024,
     docs: { title: 'test', version: '0.0.0', description: 'test', tags: [] }
   })
-  app.post('/echo', { schema: { body: Type.Object({ n: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }) } }, async (req) => req.body)
+  const body = Type.Object({ n: Type.Integer({ minimum: 1 }) }, { additionalProperties: false })
+  app.post('/echo', { schema: { body } }, async (req) => req.body)
   app.get('/boom', async () => { throw new Error('secret internals: password=hunter2') })
   app.get('/teapot', async () => { throw new AppError(409, 'SOMETHING_TAKEN', 'already there') })
   t.teardown(() => app.close())
@@ -33,14 +34,21 @@ t.test('unknown route → 404 problem+json', async (t) => {
 })
 
 t.test('malformed JSON → 400 MALFORMED_JSON', async (t) => {
-  const res = await (await app()).inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: '{"n":' })
+  const res = await (await app()).inject({
+    method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: '{"n":'
+  })
   t.equal(res.statusCode, 400)
   t.equal(res.headers['content-type'], problemType)
   t.match(res.json(), { status: 400, code: 'MALFORMED_JSON' })
 })
 
 t.test('body too large → 413', async (t) => {
-  const res = await (await app()).inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ n: 1, pad: 'x'.repeat(4096) }) })
+  const res = await (await app()).inject({
+    method: 'POST',
+    url: '/echo',
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify({ n: 1, pad: 'x'.repeat(4096) })
+  })
   t.equal(res.statusCode, 413)
   t.match(res.json(), { status: 413, code: 'PAYLOAD_TOO_LARGE' })
 })
@@ -54,11 +62,14 @@ t.test('validation names the failing field; strings are not coerced to numbers',
   t.match(missing.json(), { code: 'VALIDATION_FAILED', errors: [{ path: '/n' }] })
   const extra = await a.inject({ method: 'POST', url: '/echo', payload: { n: 1, x: 2 } })
   t.match(extra.json(), { code: 'VALIDATION_FAILED', errors: [{ path: '/x' }] })
-  t.equal((await a.inject({ method: 'POST', url: '/echo/', payload: { n: 1 } })).statusCode, 200, 'trailing slash is the same route')
+  const slash = await a.inject({ method: 'POST', url: '/echo/', payload: { n: 1 } })
+  t.equal(slash.statusCode, 200, 'trailing slash is the same route')
 })
 
 t.test('wrong content type → 415', async (t) => {
-  const res = await (await app()).inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'text/plain' }, payload: 'n=1' })
+  const res = await (await app()).inject({
+    method: 'POST', url: '/echo', headers: { 'content-type': 'text/plain' }, payload: 'n=1'
+  })
   t.equal(res.statusCode, 415)
   t.match(res.json(), { code: 'UNSUPPORTED_MEDIA_TYPE' })
 })
@@ -66,7 +77,13 @@ t.test('wrong content type → 415', async (t) => {
 t.test('an unexpected error → 500 that says nothing of the internals', async (t) => {
   const res = await (await app()).inject({ method: 'GET', url: '/boom' })
   t.equal(res.statusCode, 500)
-  t.same(res.json(), { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred', code: 'INTERNAL_ERROR' })
+  t.same(res.json(), {
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    detail: 'An unexpected error occurred',
+    code: 'INTERNAL_ERROR'
+  })
   t.notMatch(res.body, /hunter2|secret|stack/)
 })
 
@@ -103,7 +120,8 @@ t.test('docs are generated', async (t) => {
   const doc = (await a.inject({ method: 'GET', url: '/docs/json' })).json()
   t.equal(doc.openapi, '3.1.0')
   t.ok(doc.paths['/echo'])
-  t.ok(doc.paths['/ready'].get.responses['503'].content['application/problem+json'].schema, 'errors documented as problem+json')
+  const ready503 = doc.paths['/ready'].get.responses['503']
+  t.ok(ready503.content['application/problem+json'].schema, 'errors documented as problem+json')
   t.same(doc.servers, [{ url: '/' }], 'no public URL: the origin the document is served from')
   t.same(doc.info.license, { name: 'Proprietary, all rights reserved', identifier: 'LicenseRef-Proprietary' })
   t.same(doc.paths['/health'].get.security, [], 'a public operation says it needs no token')

@@ -12,7 +12,8 @@ t.test('EVENT_LOOP_STATS is off unless 1, and a bad value names the variable', a
 
 t.test('each signal logs the delay percentiles since the previous one', async (t) => {
   const lines: Array<{ obj: Record<string, unknown>, msg: string }> = []
-  const log = { info: (obj: Record<string, unknown>, msg: string) => { lines.push({ obj, msg }) }, child: () => log } as unknown as FastifyBaseLogger
+  const info = (obj: Record<string, unknown>, msg: string) => { lines.push({ obj, msg }) }
+  const log = { info, child: () => log } as unknown as FastifyBaseLogger
   const stop = reportLoopDelayOnSignal(log, 'SIGUSR2')
   t.teardown(stop)
   await new Promise((resolve) => setTimeout(resolve, 100))

@@ -1,7 +1,9 @@
 // Security findings in Users, each kept closed by a test named after it: too long a path parameter is
 // problem+json, token answers are never cached, and every log line names the client (refused logins the username).
 import t from 'tap'
-import { createTestDatabase, httpsRequest, makeTestKeys, startServiceProcess, testTls, writeKeyFiles } from '@app/testing'
+import {
+  createTestDatabase, httpsRequest, makeTestKeys, startServiceProcess, testTls, writeKeyFiles
+} from '@app/testing'
 import { setup } from './helpers/app.ts'
 import { register } from './helpers/users.ts'
 
@@ -18,16 +20,22 @@ t.test('router-level errors are problem+json with our own code: a 65-character i
 
 t.test('token answers carry Cache-Control: no-store (login, refresh, logout, and their refusals)', async (t) => {
   const user = await register(app)
-  const login = await app.inject({ method: 'POST', url: '/user/auth/', payload: { username: user.username, password: user.password } })
+  const login = await app.inject({
+    method: 'POST', url: '/user/auth/', payload: { username: user.username, password: user.password }
+  })
   t.equal(login.headers['cache-control'], 'no-store')
   const { refresh_token: token } = login.json<{ refresh_token: string }>()
   const refresh = await app.inject({ method: 'POST', url: '/user/auth/refresh/', payload: { refresh_token: token } })
   t.equal(refresh.headers['cache-control'], 'no-store')
   const logout = await app.inject({
-    method: 'POST', url: '/user/auth/logout/', payload: { refresh_token: refresh.json<{ refresh_token: string }>().refresh_token }
+    method: 'POST',
+    url: '/user/auth/logout/',
+    payload: { refresh_token: refresh.json<{ refresh_token: string }>().refresh_token }
   })
   t.equal(logout.headers['cache-control'], 'no-store')
-  const refused = await app.inject({ method: 'POST', url: '/user/auth/', payload: { username: user.username, password: 'nope nope' } })
+  const refused = await app.inject({
+    method: 'POST', url: '/user/auth/', payload: { username: user.username, password: 'nope nope' }
+  })
   t.equal(refused.headers['cache-control'], 'no-store')
 })
 

@@ -3,7 +3,7 @@
 import helmet from '@fastify/helmet'
 import Fastify, { LogController } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { authPlugin, type AuthOptions } from './auth.ts'
+import { authPlugin, type AuthOptions, type PublicJwk } from './auth.ts'
 import { databaseAnswers, databasePlugin, type DbOptions } from './database.ts'
 import { docsPlugin, type DocsOptions } from './docs.ts'
 import { healthRoutes } from './health.ts'
@@ -55,6 +55,33 @@ function fastify ({ tls, logLevel, bodyLimit = 64 * 1024 }: ServiceAppOptions) {
 }
 
 export type App = ReturnType<typeof fastify>
+
+/** The settings both services have (config.ts's commonConfig), and the material server.ts reads from files. */
+export interface BaseConfig {
+  LOG_LEVEL: string
+  DATABASE_URL: string
+  DB_POOL_MAX: number
+  JWT_ISSUER: string
+  JWT_AUDIENCE: string
+  ACCESS_TOKEN_TTL_SECONDS: number
+  tls?: { key: string, cert: string }
+  publicKeys: PublicJwk[]
+}
+
+/** The options both services build their app with, the same way from the same settings. */
+export function baseOptions (config: BaseConfig): Omit<ServiceAppOptions, 'docs'> {
+  return {
+    logLevel: config.LOG_LEVEL,
+    ...(config.tls ? { tls: config.tls } : {}),
+    database: { url: config.DATABASE_URL, max: config.DB_POOL_MAX },
+    auth: {
+      publicKeys: config.publicKeys,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      maxAgeSeconds: config.ACCESS_TOKEN_TTL_SECONDS
+    }
+  }
+}
 
 export async function createServiceApp (opts: ServiceAppOptions): Promise<App> {
   const app = fastify(opts)

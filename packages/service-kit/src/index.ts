@@ -1,5 +1,5 @@
 // What both services share: the base app, config, problem+json, auth, the database, validation and the process.
-export { createServiceApp, type App, type ServiceAppOptions } from './app.ts'
+export { baseOptions, createServiceApp, type App, type BaseConfig, type ServiceAppOptions } from './app.ts'
 export {
   loadConfig, ConfigError, appSettings, commonConfig, commonDefaults, readTls, type AppSettings
 } from './config.ts'

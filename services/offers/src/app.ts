@@ -1,5 +1,5 @@
 // Builds the Offers app from a config: never reads the environment, never listens.
-import { createServiceApp, protectedRoutes, type App } from '@app/service-kit'
+import { baseOptions, createServiceApp, protectedRoutes, type App } from '@app/service-kit'
 import type { OffersConfig } from './config.ts'
 import type { DB } from './db/types.ts'
 import { offersRepository } from './offers/offers.repository.ts'
@@ -15,15 +15,7 @@ export const version = '1.0.0'
 
 export async function buildApp (config: OffersConfig): Promise<App> {
   const app = await createServiceApp({
-    logLevel: config.LOG_LEVEL,
-    ...(config.tls ? { tls: config.tls } : {}),
-    database: { url: config.DATABASE_URL, max: config.DB_POOL_MAX },
-    auth: {
-      publicKeys: config.publicKeys,
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-      maxAgeSeconds: config.ACCESS_TOKEN_TTL_SECONDS
-    },
+    ...baseOptions(config),
     docs: {
       title: 'Offers service',
       version,

@@ -1,5 +1,5 @@
 // Builds the Users app from a config: never reads the environment, never listens.
-import { createServiceApp, protectedRoutes, type App } from '@app/service-kit'
+import { baseOptions, createServiceApp, protectedRoutes, type App } from '@app/service-kit'
 import { authRoutes } from './auth/auth.routes.ts'
 import { createAuthService } from './auth/auth.service.ts'
 import { createLoginLimiter } from './auth/login-limiter.ts'
@@ -24,17 +24,10 @@ export const version = '1.0.0'
 export async function buildApp (config: UsersConfig): Promise<App> {
   // checked first: a signing key that matches no published key stops the boot before anything is opened
   const kid = signingKid(config.signingKey, config.publicKeys)
+  const base = baseOptions(config)
   const app = await createServiceApp({
-    logLevel: config.LOG_LEVEL,
-    ...(config.tls ? { tls: config.tls } : {}),
-    database: { url: config.DATABASE_URL, max: config.DB_POOL_MAX },
-    auth: {
-      publicKeys: config.publicKeys,
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-      maxAgeSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-      signer: { privateKey: config.signingKey, kid, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }
-    },
+    ...base,
+    auth: { ...base.auth, signer: { privateKey: config.signingKey, kid, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS } },
     docs: {
       title: 'Users service',
       version,

@@ -20,6 +20,8 @@ const pullable = (image: string) => succeeds('docker', ['pull', '-q', image], { 
 export async function baseImages (log: (msg: string) => void): Promise<typeof OFFICIAL> {
   const official = async (image: string) => await present(image) || await pullable(image)
   if (await official(OFFICIAL.node) && await official(OFFICIAL.postgres)) return OFFICIAL
+  // made by an earlier run: the script is idempotent, but need not be at hand
+  if (await present(STAND_INS.node) && await present(STAND_INS.postgres)) return STAND_INS
   const script = path.resolve(
     process.env.SHARED_DIR ?? path.join(repoRoot, '..', 'shared'), 'containers', 'make-base-images.sh'
   )

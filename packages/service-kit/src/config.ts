@@ -3,8 +3,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { ErrorObject } from 'ajv'
 import { Type, type Static, type TObject } from 'typebox'
-import { Value } from 'typebox/value'
+import { createAjv } from './validation.ts'
 
 export const appSettings = ['development', 'testing', 'production'] as const
 export type AppSettings = typeof appSettings[number]
@@ -35,6 +36,30 @@ export const commonConfig = {
 }
 
 type Defaults = Record<AppSettings, Record<string, unknown>>
+
+// The services' own Ajv rather than typebox/value, whose ~300 more modules would be loaded for this one check.
+// Environment values are text: Ajv converts them to the schema's types (coerceTypes) in place.
+const ajv = createAjv({ coerceTypes: true, allErrors: true })
+
+/** One line per variable: the error closest to the variable's own schema (a union's, not each member's). */
+function describe (errors: ErrorObject[], schema: TObject, settings: AppSettings): string[] {
+  const missing = errors.filter((e) => e.keyword === 'required').map((e) => String(e.params.missingProperty))
+  const byVariable = new Map<string, ErrorObject>()
+  for (const e of errors) {
+    if (e.keyword === 'required') continue
+    const known = byVariable.get(e.instancePath)
+    if (!known || e.schemaPath.length < known.schemaPath.length) byVariable.set(e.instancePath, e)
+  }
+  const problems = [...byVariable].map(([at, e]) => {
+    const name = at.slice(1) || 'config'
+    const members = (schema.properties[name] as { anyOf?: Array<{ const?: unknown }> } | undefined)?.anyOf
+    if (e.keyword === 'anyOf' && members?.every((m) => m.const !== undefined)) {
+      return `${name} must be one of ${members.map((m) => String(m.const)).join(', ')}`
+    }
+    return `${name} ${e.message}`
+  })
+  return [...(missing.length ? [`${missing.join(', ')} is required when APP_SETTINGS=${settings}`] : []), ...problems]
+}
 
 /** The common fields' defaults; development and testing find their files in the repository's certs/. */
 export function commonDefaults (service: string, port: number): Defaults {
@@ -76,14 +101,9 @@ export function loadConfig<T extends TObject> (
     const value = env[key]
     if (value !== undefined && value !== '') raw[key] = value
   }
-  const converted = Value.Convert(schema, raw) as Record<string, unknown>
-  const problems = [...Value.Errors(schema, converted)].map((e) => {
-    const missing = (e.params as { requiredProperties?: string[] }).requiredProperties
-    if (e.keyword === 'required' && missing) return `${missing.join(', ')} is required when APP_SETTINGS=${settings}`
-    return `${e.instancePath.slice(1) || 'config'} ${e.message}`
-  })
-  if (problems.length) throw new ConfigError(problems)
-  return { ...converted, APP_SETTINGS: settings } as Static<T> & { APP_SETTINGS: AppSettings }
+  const validate = ajv.compile(schema)
+  if (!validate(raw)) throw new ConfigError(describe(validate.errors ?? [], schema, settings))
+  return { ...raw, APP_SETTINGS: settings } as Static<T> & { APP_SETTINGS: AppSettings }
 }
 
 /** Reads the TLS pair, naming the variable whose file is missing. */

@@ -5,7 +5,8 @@ export default [
   ...neostandard({
     ts: true,
     ignores: [
-      '**/node_modules/**', '**/dist/**', '.data/**', '.tap/**', 'bench/results/**', 'coverage/**', 'test-artifacts/**'
+      '**/node_modules/**', '**/dist/**', '**/bundle/**', '.data/**', '.tap/**', 'bench/results/**', 'coverage/**',
+      'test-artifacts/**'
     ]
   }),
   {

@@ -4,7 +4,7 @@ import type { Target } from './report.ts'
 import type { RunningProcess } from './processes.ts'
 
 export interface Footprint {
-  /** what node ran with before dist/server.js: the image's arguments, then BENCH_NODE_ARGS */
+  /** what node ran with before bundle/server.mjs: the image's arguments, then BENCH_NODE_ARGS */
   node_args: string[]
   /** spawn to the first 200 on GET /health */
   cold_start_ms: number

@@ -5,8 +5,11 @@ import { repoRoot } from '@app/devstack'
 
 export const dockerfile = path.join(repoRoot, 'infra', 'Dockerfile')
 
+/** The entry each service's image runs, relative to the service's directory: `pnpm build`'s bundle. */
+export const ENTRY = 'bundle/server.mjs'
+
 /**
- * What stands between `node` and `dist/server.js` in the exec-form CMD that the stage `FROM … AS <service>` runs
+ * What stands between `node` and `bundle/server.mjs` in the exec-form CMD that the stage `FROM … AS <service>` runs
  * (its own, or the one of the stage it is built `FROM`), e.g. V8 heap flags. Any other shape is an error rather
  * than a guess, so that the bench cannot drift from the image unnoticed.
  */
@@ -20,9 +23,9 @@ export function imageNodeArgs (service: string, text = readFileSync(dockerfile, 
   const cmd = stage?.match(/^CMD\s+(\[.*\])\s*$/m)?.[1]
   const args: unknown = cmd ? JSON.parse(cmd) : undefined
   const valid = Array.isArray(args) && args.every((a) => typeof a === 'string') &&
-    args[0] === 'node' && args[args.length - 1] === 'dist/server.js'
+    args[0] === 'node' && args[args.length - 1] === ENTRY
   if (!valid) {
-    throw new Error(`${dockerfile}: expected a stage "FROM … AS ${service}" with CMD ["node", …, "dist/server.js"]`)
+    throw new Error(`${dockerfile}: expected a stage "FROM … AS ${service}" with CMD ["node", …, "${ENTRY}"]`)
   }
   return (args as string[]).slice(1, -1)
 }

@@ -126,15 +126,17 @@ function serviceNodeArgs (name: ServiceSpec['name'], { nodeArgs = [], profileDir
   return [...imageNodeArgs(name), ...nodeArgs, ...profiling]
 }
 
-/** Offers first, as `pnpm start` does, then Users pointed at it; both from `pnpm build`'s dist/. */
+/** Offers first, as `pnpm start` does, then Users pointed at it; both from `pnpm build`'s bundle, as images run. */
 export async function startServices (
   cleanup: Cleanup, urls: { users: string, offers: string }, files: StackFiles, options: ProcessOptions = {}
 ) {
   const [usersPort, offersPort] = [await freePort(), await freePort()]
   const offersEnv = common(offers, offersPort, urls.offers, files)
+  // a profile is read by package, which a bundle (one file) cannot tell apart: --profile runs tsc's output instead
+  const entry = (s: ServiceSpec) => options.profileDir ? s.compiled : s.built
   const offersProc =
-    await startProcess(cleanup, 'offers', offers.built, offersEnv, files, serviceNodeArgs('offers', options))
-  const usersProc = await startProcess(cleanup, 'users', users.built, {
+    await startProcess(cleanup, 'offers', entry(offers), offersEnv, files, serviceNodeArgs('offers', options))
+  const usersProc = await startProcess(cleanup, 'users', entry(users), {
     ...common(users, usersPort, urls.users, files),
     JWT_PRIVATE_KEY_FILE: jwtFiles(files.jwtDir).privateKey,
     ACCESS_TOKEN_TTL_SECONDS: '900',

@@ -33,7 +33,8 @@ export function summarize (profile: Profile, top = 20): string {
     return owners
   }
   // Startup is module loading (node's loaders; tsx's too when the entry was TypeScript): left out, it is not
-  // what a request costs. The services run from dist/ as plain JavaScript, so their profiles hold no tsx.
+  // what a request costs. With --profile the services run tsc's dist/ (plain JavaScript, one file per module), so
+  // their profiles hold no tsx and name every package.
   const loading = (owners: Set<string>) => owners.has('tsx') || [...owners].some((o) => o.startsWith('node:modules/'))
   const selfMs = new Map<number, number>()
   let startupMs = 0

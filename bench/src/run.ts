@@ -61,7 +61,7 @@ async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
   const seededMain = await seeded(db)
   done(`${seededMain.users.count} users, ${seededMain.offers.count} offers`)
 
-  done = begin('starting Offers and Users from dist/ (APP_SETTINGS=production, LOG_LEVEL=info to files)')
+  done = begin('starting Offers and Users from their bundles (APP_SETTINGS=production, LOG_LEVEL=info to files)')
   const services = await startServices(cleanup, database.urls, files, options)
   const healthy = (p: RunningProcess) => `${p.name} ${p.origin} (pid ${p.pid}, healthy after ${p.coldStartMs} ms)`
   done(`${healthy(services.users)}, ${healthy(services.offers)}`)

@@ -50,18 +50,21 @@ export async function bytesAbove (image: string, base: string): Promise<number> 
   return await size(image) - await size(base)
 }
 
-/** The packages installed in an image's /app (pnpm's virtual store names them `name@version`). */
+/**
+ * The packages an image installs beside its bundle (only what cannot be bundled, such as a native addon), by name;
+ * none at all is an empty list.
+ */
 export async function installedPackages (image: string): Promise<string[]> {
   const out = await run('docker', [
-    'run', '--rm', '--network', 'host', '--entrypoint', 'ls', image, '/app/node_modules/.pnpm'
+    'run', '--rm', '--network', 'host', '--entrypoint', 'sh', image, '-c',
+    'cd /app/bundle/node_modules 2>/dev/null && for d in * @*/*; do [ -d "$d" ] && echo "$d"; done; true'
   ])
-  return out.split('\n').filter((name) => name && name !== 'node_modules' && name !== 'lock.yaml')
+  return out.split('\n').filter((name) => name && !/^@[^/]*$/.test(name))
 }
 
-/** Our TypeScript sources in an image's /app (the service's and the workspace packages'): it ships JavaScript. */
+/** TypeScript sources in an image's /app: it ships one bundled JavaScript file per entry. */
 export async function typeScriptSources (image: string): Promise<string[]> {
   const out = await run('docker', ['run', '--rm', '--network', 'host', '--entrypoint', 'find', image,
-    '/app', '-name', '*.ts', '-not', '-name', '*.d.ts',
-    '(', '-not', '-path', '*/node_modules/*', '-o', '-path', '*/node_modules/.pnpm/@app+*', ')'])
+    '/app', '-name', '*.ts', '-not', '-name', '*.d.ts', '-not', '-path', '*/node_modules/*'])
   return out.split('\n').filter(Boolean)
 }

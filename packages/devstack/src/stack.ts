@@ -9,14 +9,18 @@ export interface ServiceSpec {
   schema: string
   /** the TypeScript entry, run through tsx on the packages' sources (`pnpm start`, tests) */
   server: string
-  /** the compiled entry of `pnpm build`, run by plain node as the production image does */
+  /** the bundled entry of `pnpm build`, run by plain node as the production image does */
   built: string
+  /** `tsc`'s output before bundling, one file per module: what `pnpm bench --profile` runs, to tell packages apart */
+  compiled: string
 }
 
 function spec (name: ServiceSpec['name'], port: number): ServiceSpec {
   const dir = path.join(repoRoot, 'services', name)
   const server = path.join(dir, 'src', 'server.ts')
-  return { name, port, role: `${name}_svc`, schema: name, server, built: path.join(dir, 'dist', 'server.js') }
+  const built = path.join(dir, 'bundle', 'server.mjs')
+  const compiled = path.join(dir, 'dist', 'server.js')
+  return { name, port, role: `${name}_svc`, schema: name, server, built, compiled }
 }
 
 export const users = spec('users', 3001)

@@ -48,6 +48,15 @@ export function reportLoopDelayOnSignal (
   }
 }
 
+/**
+ * Start-up leaves garbage behind (schema compilation, the OpenAPI document): collected once the server listens, the
+ * process idles at its steady size at once rather than when V8's memory reducer gets to it (~15 s later). Only
+ * where node runs with --expose-gc (the images' CMD); elsewhere nothing happens.
+ */
+function collectStartupGarbage (): void {
+  (globalThis as { gc?: () => void }).gc?.()
+}
+
 /** Runs a service: any configuration or startup failure is one line naming what is wrong, then exit 1. */
 export async function runServer (name: string, build: (env: NodeJS.ProcessEnv) => Promise<ListenOn>): Promise<void> {
   try {
@@ -60,6 +69,7 @@ export async function runServer (name: string, build: (env: NodeJS.ProcessEnv) =
       await app.close()
     })
     await app.listen({ port, host })
+    collectStartupGarbage()
   } catch (err) {
     process.stderr.write(`${name}: ${(err as Error).message}\n`)
     process.exit(1)

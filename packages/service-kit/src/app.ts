@@ -4,6 +4,7 @@ import helmet from '@fastify/helmet'
 import Fastify, { LogController } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { authPlugin, type AuthOptions, type PublicJwk } from './auth.ts'
+import { connectionDefaults, fastifyServerOptions, nodeServerOptions, type ConnectionBounds } from './connections.ts'
 import { databaseAnswers, databasePlugin, type DbOptions } from './database.ts'
 import { docsPlugin, type DocsOptions } from './docs.ts'
 import { healthRoutes } from './health.ts'
@@ -17,6 +18,8 @@ export interface ServiceAppOptions {
   /** PEM strings; the server speaks HTTPS only. Left out only by tests that use app.inject. */
   tls?: { key: string, cert: string }
   bodyLimit?: number
+  /** each stage of a connection bounded; connectionDefaults where left out */
+  connections?: ConnectionBounds
   database: DbOptions
   auth: AuthOptions
 }
@@ -35,9 +38,12 @@ const TLS = {
   honorCipherOrder: true
 }
 
-function fastify ({ tls, logLevel, bodyLimit = 64 * 1024 }: ServiceAppOptions) {
-  return Fastify({
-    ...(tls ? { https: { key: tls.key, cert: tls.cert, ...TLS } } : {}),
+function fastify ({ tls, logLevel, bodyLimit = 64 * 1024, connections = connectionDefaults }: ServiceAppOptions) {
+  const node = nodeServerOptions(connections)
+  const app = Fastify({
+    ...(tls
+      ? { https: { key: tls.key, cert: tls.cert, ...TLS, handshakeTimeout: connections.handshakeTimeoutMs, ...node } }
+      : { http: node }),
     logger: loggerOptions(logLevel),
     genReqId,
     requestIdHeader: false,
@@ -49,9 +55,12 @@ function fastify ({ tls, logLevel, bodyLimit = 64 * 1024 }: ServiceAppOptions) {
     // one line per request (requestLogPlugin) instead of Fastify's two: half the log writes on the hot path
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
-    requestTimeout: 30_000,
+    ...fastifyServerOptions(connections),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 }
-  }).withTypeProvider<TypeBoxTypeProvider>()
+  })
+  // beyond the cap Node closes a new socket as soon as it is accepted, before any TLS work or memory is spent
+  app.server.maxConnections = connections.maxConnections
+  return app.withTypeProvider<TypeBoxTypeProvider>()
 }
 
 export type App = ReturnType<typeof fastify>
@@ -64,6 +73,12 @@ export interface BaseConfig {
   JWT_ISSUER: string
   JWT_AUDIENCE: string
   ACCESS_TOKEN_TTL_SECONDS: number
+  TLS_HANDSHAKE_TIMEOUT_MS: number
+  CONNECTION_IDLE_TIMEOUT_MS: number
+  HEADERS_TIMEOUT_MS: number
+  REQUEST_TIMEOUT_MS: number
+  KEEP_ALIVE_TIMEOUT_MS: number
+  MAX_CONNECTIONS: number
   tls?: { key: string, cert: string }
   publicKeys: PublicJwk[]
 }
@@ -73,6 +88,14 @@ export function baseOptions (config: BaseConfig): Omit<ServiceAppOptions, 'docs'
   return {
     logLevel: config.LOG_LEVEL,
     ...(config.tls ? { tls: config.tls } : {}),
+    connections: {
+      handshakeTimeoutMs: config.TLS_HANDSHAKE_TIMEOUT_MS,
+      idleTimeoutMs: config.CONNECTION_IDLE_TIMEOUT_MS,
+      headersTimeoutMs: config.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: config.KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: config.MAX_CONNECTIONS
+    },
     database: { url: config.DATABASE_URL, max: config.DB_POOL_MAX },
     auth: {
       publicKeys: config.publicKeys,

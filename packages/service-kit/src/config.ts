@@ -5,6 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ErrorObject } from 'ajv'
 import { Type, type Static, type TObject } from 'typebox'
+import { connectionDefaults } from './connections.ts'
 import { createAjv } from './validation.ts'
 
 export const appSettings = ['development', 'testing', 'production'] as const
@@ -32,7 +33,14 @@ export const commonConfig = {
   JWT_PUBLIC_KEYS_FILE: Type.String({ minLength: 1 }),
   JWT_ISSUER: Type.String({ minLength: 1 }),
   JWT_AUDIENCE: Type.String({ minLength: 1 }),
-  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400 })
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400 }),
+  // connection bounds (connections.ts): every stage of a connection ends, and a process holds so many at most
+  TLS_HANDSHAKE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000 }),
+  CONNECTION_IDLE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000 }),
+  HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000 }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000 }),
+  KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 900_000 }),
+  MAX_CONNECTIONS: Type.Integer({ minimum: 1, maximum: 100_000 })
 }
 
 type Defaults = Record<AppSettings, Record<string, unknown>>
@@ -69,7 +77,13 @@ export function commonDefaults (service: string, port: number): Defaults {
     DB_POOL_MAX: 10,
     JWT_ISSUER: 'users-service',
     JWT_AUDIENCE: 'classifieds',
-    ACCESS_TOKEN_TTL_SECONDS: 900
+    ACCESS_TOKEN_TTL_SECONDS: 900,
+    TLS_HANDSHAKE_TIMEOUT_MS: connectionDefaults.handshakeTimeoutMs,
+    CONNECTION_IDLE_TIMEOUT_MS: connectionDefaults.idleTimeoutMs,
+    HEADERS_TIMEOUT_MS: connectionDefaults.headersTimeoutMs,
+    REQUEST_TIMEOUT_MS: connectionDefaults.requestTimeoutMs,
+    KEEP_ALIVE_TIMEOUT_MS: connectionDefaults.keepAliveTimeoutMs,
+    MAX_CONNECTIONS: connectionDefaults.maxConnections
   }
   const localFiles = {
     TLS_CERT_FILE: path.join(certsDir, `${service}.crt`),
@@ -103,6 +117,10 @@ export function loadConfig<T extends TObject> (
   }
   const validate = ajv.compile(schema)
   if (!validate(raw)) throw new ConfigError(describe(validate.errors ?? [], schema, settings))
+  // Node refuses headers that may take longer than the request they belong to; say so in our words
+  if (Number(raw.HEADERS_TIMEOUT_MS) > Number(raw.REQUEST_TIMEOUT_MS)) {
+    throw new ConfigError(['HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS (headers are part of a request)'])
+  }
   return { ...raw, APP_SETTINGS: settings } as Static<T> & { APP_SETTINGS: AppSettings }
 }
 

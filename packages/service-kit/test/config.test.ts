@@ -1,7 +1,7 @@
 // Configuration is checked once, at boot, and every failure names its variable.
 import t from 'tap'
 import { Type } from 'typebox'
-import { ConfigError, loadConfig } from '../src/index.ts'
+import { commonConfig, commonDefaults, ConfigError, loadConfig } from '../src/index.ts'
 
 const schema = Type.Object({ PORT: Type.Integer({ minimum: 1 }), DATABASE_URL: Type.String({ pattern: '^postgres://' }) })
 const defaults = { development: { PORT: 3000, DATABASE_URL: 'postgres://dev' }, testing: { PORT: 0 }, production: {} }
@@ -22,4 +22,31 @@ t.test('a malformed value names its variable', async (t) => {
   t.throws(() => loadConfig(schema, defaults, { PORT: 'eighty' }), /PORT/)
   t.throws(() => loadConfig(schema, defaults, { DATABASE_URL: 'mysql://x' }), /DATABASE_URL/)
   t.throws(() => loadConfig(schema, defaults, { APP_SETTINGS: 'staging' }), /APP_SETTINGS/)
+})
+
+t.test('connection bounds: defaults, and a bad value named', async (t) => {
+  const names = ['TLS_HANDSHAKE_TIMEOUT_MS', 'CONNECTION_IDLE_TIMEOUT_MS', 'HEADERS_TIMEOUT_MS', 'REQUEST_TIMEOUT_MS',
+    'KEEP_ALIVE_TIMEOUT_MS', 'MAX_CONNECTIONS'] as const
+  const schema = Type.Object(Object.fromEntries(names.map((name) => [name, commonConfig[name]])))
+  const defaults = commonDefaults('users', 3001)
+  // the README's numbers, written out here on purpose rather than read from connections.ts
+  t.match(loadConfig(schema, defaults, { APP_SETTINGS: 'production' }), {
+    TLS_HANDSHAKE_TIMEOUT_MS: 5000,
+    CONNECTION_IDLE_TIMEOUT_MS: 10_000,
+    HEADERS_TIMEOUT_MS: 10_000,
+    REQUEST_TIMEOUT_MS: 30_000,
+    KEEP_ALIVE_TIMEOUT_MS: 72_000,
+    MAX_CONNECTIONS: 2000
+  })
+  t.equal(loadConfig(schema, defaults, { MAX_CONNECTIONS: '500' }).MAX_CONNECTIONS, 500)
+  const bad: Array<[Record<string, string>, RegExp]> = [
+    [{ TLS_HANDSHAKE_TIMEOUT_MS: 'soon' }, /TLS_HANDSHAKE_TIMEOUT_MS/],
+    [{ CONNECTION_IDLE_TIMEOUT_MS: '0' }, /CONNECTION_IDLE_TIMEOUT_MS/],
+    [{ KEEP_ALIVE_TIMEOUT_MS: '1.5' }, /KEEP_ALIVE_TIMEOUT_MS/],
+    [{ MAX_CONNECTIONS: '0' }, /MAX_CONNECTIONS/],
+    [{ HEADERS_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '15000' }, /HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT/]
+  ]
+  for (const [env, name] of bad) {
+    t.throws(() => loadConfig(schema, defaults, env), { name: 'ConfigError', message: name })
+  }
 })

@@ -4,12 +4,15 @@ import helmet from '@fastify/helmet'
 import Fastify, { LogController } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { authPlugin, type AuthOptions, type PublicJwk } from './auth.ts'
+import { clientErrorHandler } from './client-errors.ts'
 import { connectionDefaults, fastifyServerOptions, nodeServerOptions, type ConnectionBounds } from './connections.ts'
 import { databaseAnswers, databasePlugin, type DbOptions } from './database.ts'
 import { docsPlugin, type DocsOptions } from './docs.ts'
 import { healthRoutes } from './health.ts'
+import { strictJsonBodies } from './json-body.ts'
 import { genReqId, loggerOptions, requestLogPlugin } from './logging.ts'
 import { frameworkErrors, problemPlugin } from './problems.ts'
+import { shutdownPlugin } from './shutdown.ts'
 import { validatorCompiler } from './validation.ts'
 
 export interface ServiceAppOptions {
@@ -52,6 +55,9 @@ function fastify ({ tls, logLevel, bodyLimit = 64 * 1024, connections = connecti
       logger.child({ ...bindings, client: rawReq.socket?.remoteAddress }, options),
     // the router's own errors (a bad URL encoding, too long a parameter) are problem+json too
     frameworkErrors,
+    // ...and so are the HTTP parser's (client-errors.ts) and the 503 while closing (shutdown.ts)
+    clientErrorHandler,
+    return503OnClosing: false,
     // one line per request (requestLogPlugin) instead of Fastify's two: half the log writes on the hot path
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
@@ -111,8 +117,10 @@ export async function createServiceApp (opts: ServiceAppOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler())
   // Bodies are JSON only: anything else is 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain')
+  strictJsonBodies(app)
   await app.register(requestLogPlugin)
   await app.register(problemPlugin)
+  await app.register(shutdownPlugin)
   // HSTS and nosniff on every answer; JSON answers may load nothing and be framed by no one (docs.ts sets the
   // docs page's own policy)
   await app.register(helmet, {

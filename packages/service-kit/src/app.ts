@@ -76,6 +76,7 @@ export interface BaseConfig {
   LOG_LEVEL: string
   DATABASE_URL: string
   DB_POOL_MAX: number
+  DB_POOL_MIN: number
   JWT_ISSUER: string
   JWT_AUDIENCE: string
   ACCESS_TOKEN_TTL_SECONDS: number
@@ -102,7 +103,7 @@ export function baseOptions (config: BaseConfig): Omit<ServiceAppOptions, 'docs'
       keepAliveTimeoutMs: config.KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: config.MAX_CONNECTIONS
     },
-    database: { url: config.DATABASE_URL, max: config.DB_POOL_MAX },
+    database: { url: config.DATABASE_URL, max: config.DB_POOL_MAX, min: config.DB_POOL_MIN },
     auth: {
       publicKeys: config.publicKeys,
       issuer: config.JWT_ISSUER,

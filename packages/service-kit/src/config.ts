@@ -27,6 +27,7 @@ export const commonConfig = {
   PUBLIC_URL: Type.Optional(Type.String({ format: 'uri' })),
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
   DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200 }),
+  DB_POOL_MIN: Type.Integer({ minimum: 0, maximum: 200 }),
   TLS_CERT_FILE: Type.String({ minLength: 1 }),
   TLS_KEY_FILE: Type.String({ minLength: 1 }),
   LOG_LEVEL: Type.Union(logLevels.map((level) => Type.Literal(level))),
@@ -75,6 +76,7 @@ export function commonDefaults (service: string, port: number): Defaults {
     HOST: '::',
     PORT: port,
     DB_POOL_MAX: 10,
+    DB_POOL_MIN: 2,
     JWT_ISSUER: 'users-service',
     JWT_AUDIENCE: 'classifieds',
     ACCESS_TOKEN_TTL_SECONDS: 900,
@@ -95,6 +97,19 @@ export function commonDefaults (service: string, port: number): Defaults {
     testing: { ...shared, ...localFiles, LOG_LEVEL: 'silent' },
     production: { ...shared, LOG_LEVEL: 'info' }
   }
+}
+
+/**
+ * The one rule between two variables: a pool keeps no more connections warm than it may open. The default
+ * minimum follows a smaller maximum; a minimum set above it is a mistake.
+ */
+function poolBounds (values: Record<string, unknown>, env: Record<string, string | undefined>): void {
+  if (!(Number(values.DB_POOL_MIN) > Number(values.DB_POOL_MAX))) return
+  if (env.DB_POOL_MIN !== undefined && env.DB_POOL_MIN !== '') {
+    const got = `${String(values.DB_POOL_MIN)} > ${String(values.DB_POOL_MAX)}`
+    throw new ConfigError([`DB_POOL_MIN must be at most DB_POOL_MAX (got ${got})`])
+  }
+  values.DB_POOL_MIN = values.DB_POOL_MAX
 }
 
 /**
@@ -121,6 +136,7 @@ export function loadConfig<T extends TObject> (
   if (Number(raw.HEADERS_TIMEOUT_MS) > Number(raw.REQUEST_TIMEOUT_MS)) {
     throw new ConfigError(['HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS (headers are part of a request)'])
   }
+  poolBounds(raw, env)
   return { ...raw, APP_SETTINGS: settings } as Static<T> & { APP_SETTINGS: AppSettings }
 }
 

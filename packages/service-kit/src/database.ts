@@ -1,8 +1,9 @@
-// PostgreSQL through Kysely: the pool (as a plugin that closes it), migrations in the service's own schema, and
-// what PostgreSQL's error codes mean to a service.
+// PostgreSQL through Kysely: the pool (as a plugin that closes it; warm, and saying an outage once), migrations in
+// the service's own schema, and what PostgreSQL's error codes mean to a service.
 import fp from 'fastify-plugin'
 import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely'
 import pg from 'pg'
+import { isDatabaseUnavailable } from './database-errors.ts'
 
 const INT8_OID = 20
 
@@ -14,25 +15,104 @@ const types = {
   }
 }
 
+/** Where the pool reports: the app's logger, or JSON lines on stderr (the migrator, scripts). */
+export interface DbLog {
+  warn: (details: object, message: string) => void
+  info: (details: object, message: string) => void
+}
+
+const line = (level: number) => (details: object, msg: string) => {
+  process.stderr.write(JSON.stringify({ level, time: Date.now(), msg, ...details }) + '\n')
+}
+const stderrLog: DbLog = { warn: line(40), info: line(30) }
+
 export interface DbOptions {
   url: string
   max?: number
-  onError?: (err: Error) => void
+  /**
+   * Connections kept open while idle, so a burst finds them ready instead of opening new ones (whose SCRAM
+   * authentication would queue in libuv's thread pool behind password hashing): opened at start and again once
+   * an outage ends, and never closed for idleness.
+   */
+  min?: number
+  /** How long a query waits for a connection, pooled or new, before the pool gives up (a 503, never a 500). */
+  connectionTimeoutMillis?: number
+  log?: DbLog
 }
 
-/** An idle pooled connection that fails (a database restart) is replaced by the pool; say so, as a JSON log line. */
-function logPoolError (err: Error) {
+/** A failure as a log line says it: its type, SQLSTATE or socket code, and message; never a stack or a query. */
+function brief (err: Error): object {
   const { name: type, message, code } = err as Error & { code?: string }
-  const line = { level: 40, time: Date.now(), msg: 'idle database connection failed', err: { type, message, code } }
-  process.stderr.write(JSON.stringify(line) + '\n')
+  return { type, message, code }
 }
 
-export function createDb<DB> ({ url, max = 10, onError = logPoolError }: DbOptions): Kysely<DB> {
+/** Says an outage once: a warning at its first failure, a line when a connection is handed out again. */
+function outageWatch (log: DbLog, onEnd: () => void) {
+  let since: number | undefined
+  return {
+    failed (err: Error) {
+      if (since !== undefined) return
+      since = Date.now()
+      log.warn({ err: brief(err) }, 'database unavailable')
+    },
+    answered () {
+      if (since === undefined) return
+      log.info({ unavailableMs: Date.now() - since }, 'database answers again')
+      since = undefined
+      onEnd()
+    }
+  }
+}
+
+export function createDb<DB> (
+  { url, max = 10, min = 0, connectionTimeoutMillis = 5_000, log = stderrLog }: DbOptions
+): Kysely<DB> {
   const pool = new pg.Pool({
-    connectionString: url, max, types, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000
+    connectionString: url, max, min, types, connectionTimeoutMillis, idleTimeoutMillis: 30_000
   })
-  pool.on('error', onError)
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  const watch = outageWatch(log, () => { void warm() })
+  const failed = (err: Error) => {
+    if (isDatabaseUnavailable(err)) watch.failed(err)
+    else log.warn({ err: brief(err) }, 'database connection failed')
+  }
+  // A connection that fails while checked out (in a transaction, between two statements) emits 'error' with no
+  // listener of pg-pool's, which would end the process. So each connection has one listener for its whole life;
+  // it hears only the first failure (a FATAL is followed by "Connection terminated unexpectedly").
+  pool.on('connect', (client) => {
+    let heard = false
+    client.on('error', (err) => {
+      if (!heard) failed(err)
+      heard = true
+    })
+  })
+  // pg-pool passes an idle connection's failure on to the pool too; the listener above has said it already
+  pool.on('error', () => {})
+
+  async function connect () {
+    try {
+      const client = await pool.connect()
+      watch.answered()
+      return client
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) watch.failed(err as Error)
+      throw err
+    }
+  }
+
+  /**
+   * Opens connections up to `min` when none is idle: at start, and after an outage emptied the pool. With none
+   * idle each connect() opens a new connection rather than waiting for a pooled one.
+   */
+  async function warm () {
+    if (pool.idleCount > 0 || pool.ending) return
+    const opening = Array.from({ length: Math.max(0, min - pool.totalCount) }, () => connect())
+    for (const opened of await Promise.allSettled(opening)) {
+      if (opened.status === 'fulfilled') opened.value.release()
+    }
+  }
+  if (min > 0) void warm()
+
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: { connect, end: () => pool.end() } }) })
 }
 
 /** The tables `app.db` sees: each service adds its own (`declare module '@app/service-kit'`, `extends DB`). */
@@ -44,7 +124,7 @@ declare module 'fastify' {
 
 /** Opens the service's pool as `app.db` and closes it with the app. */
 export const databasePlugin = fp<DbOptions>(async (app, opts) => {
-  const db = createDb<ServiceTables>(opts)
+  const db = createDb<ServiceTables>({ log: app.log, ...opts })
   app.decorate('db', db)
   app.addHook('onClose', async () => { await db.destroy() })
 }, { name: 'database' })

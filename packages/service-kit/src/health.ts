@@ -6,7 +6,8 @@ import { request } from 'node:https'
 import type { TLSSocket } from 'node:tls'
 import type { FastifyPluginAsync } from 'fastify'
 import { Health, Ready } from '@app/contracts'
-import { AppError, problems } from './problems.ts'
+import { isDatabaseUnavailable } from './database-errors.ts'
+import { databaseUnavailable, problems } from './problems.ts'
 
 export interface HealthOptions { ready: () => Promise<void> }
 
@@ -33,8 +34,9 @@ export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { rea
     try {
       await ready()
     } catch (err) {
-      request.log.warn({ err }, 'database not ready')
-      throw new AppError(503, 'DATABASE_UNAVAILABLE', 'The database does not answer')
+      // an outage is said once by the pool (database.ts); anything else (a refused password) on every probe
+      if (!isDatabaseUnavailable(err)) request.log.warn({ err }, 'database not ready')
+      throw databaseUnavailable()
     }
     return { status: 'ready' as const }
   })

@@ -4,15 +4,17 @@ export {
   loadConfig, ConfigError, appSettings, commonConfig, commonDefaults, readTls, type AppSettings
 } from './config.ts'
 export {
-  AppError, problem, toProblem, invalidField, problems, problemResponse, bodyProblems, NoContent, noContent
+  AppError, databaseUnavailable, problem, toProblem, invalidField, problems, problemResponse, bodyProblems, NoContent,
+  noContent
 } from './problems.ts'
 export {
   authPlugin, protectedRoutes, parseJwks, readJwksFile, toPublicJwk, ACCESS_TOKEN_ALGORITHM,
   type AuthOptions, type AccessClaims, type PublicJwk
 } from './auth.ts'
 export {
-  createDb, migrateToLatest, violatedUnique, violatedForeignKey, type DbOptions, type ServiceTables
+  createDb, migrateToLatest, violatedUnique, violatedForeignKey, type DbLog, type DbOptions, type ServiceTables
 } from './database.ts'
+export { isDatabaseUnavailable, DATABASE_RETRY_AFTER_SECONDS } from './database-errors.ts'
 export { createAjv } from './validation.ts'
 export { redactedPaths } from './logging.ts'
 export { probeHealth } from './health.ts'

@@ -4,6 +4,7 @@ import { STATUS_CODES } from 'node:http'
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { Problem } from '@app/contracts'
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-errors.ts'
 
 export class AppError extends Error {
   constructor (
@@ -15,6 +16,12 @@ export class AppError extends Error {
     super(detail)
     this.name = 'AppError'
   }
+}
+
+/** A request the database could not serve right now: retryable, unlike a 500. */
+export function databaseUnavailable (): AppError {
+  return new AppError(503, 'DATABASE_UNAVAILABLE', 'The database is unavailable; retry shortly',
+    { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) })
 }
 
 export function problem (status: number, code: string, detail: string, errors?: Problem['errors']): Problem {
@@ -60,9 +67,13 @@ export function invalidField (path: string, message: string): Error {
   })
 }
 
-interface Answer { body: Problem, headers: Record<string, string>, internal: boolean }
+/**
+ * `internal` is true when the cause is ours, not the client's; `outage` when the database is unavailable, which
+ * the pool logs once per outage (database.ts), not once per request.
+ */
+interface Answer { body: Problem, headers: Record<string, string>, internal: boolean, outage?: boolean }
 
-/** The problem for any thrown error; `internal` is true when the cause is ours, not the client's. */
+/** The problem for any thrown error. */
 export function toProblem (error: FastifyError | AppError | Error): Answer {
   if (error instanceof AppError) {
     return { body: problem(error.statusCode, error.code, error.message), headers: error.headers, internal: false }
@@ -75,14 +86,15 @@ export function toProblem (error: FastifyError | AppError | Error): Answer {
   if (status >= 400 && status < 500) {
     return { body: problem(status, 'BAD_REQUEST', STATUS_CODES[status] ?? 'Bad request'), headers: {}, internal: false }
   }
+  if (isDatabaseUnavailable(error)) return { ...toProblem(databaseUnavailable()), outage: true }
   return { body: problem(500, 'INTERNAL_ERROR', 'An unexpected error occurred'), headers: {}, internal: true }
 }
 
-/** Answers any error as problem+json, logged as ours (500) or the client's (4xx, 503). */
+/** Answers any error as problem+json, logged as ours (500) or the client's (4xx, 503); an outage is logged apart. */
 function sendProblem (error: Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const { body, headers, internal } = toProblem(error)
+  const { body, headers, internal, outage } = toProblem(error)
   if (internal) request.log.error({ err: error }, 'request failed')
-  else request.log.info({ code: body.code, status: body.status }, 'request refused')
+  else if (!outage) request.log.info({ code: body.code, status: body.status }, 'request refused')
   return reply.code(body.status).headers(headers).type('application/problem+json').send(body)
 }
 
@@ -105,9 +117,12 @@ export const problemResponse = {
   content: { 'application/problem+json': { schema: Problem } }
 }
 
-/** `{ [status]: problem+json }` for the given statuses, plus 500, which any route can answer. */
+/**
+ * `{ [status]: problem+json }` for the given statuses, plus what any route can answer: 500, and 503 (the
+ * database unavailable, the process shutting down).
+ */
 export function problems (...statuses: number[]): Record<number, typeof problemResponse> {
-  return Object.fromEntries([...statuses, 500].map((s) => [s, problemResponse]))
+  return Object.fromEntries([...statuses, 500, 503].map((s) => [s, problemResponse]))
 }
 
 /** A JSON body can also be malformed (400), too large (413) or of another media type (415). */

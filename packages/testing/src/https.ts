@@ -4,7 +4,7 @@ import { Agent, request } from 'undici'
 export interface HttpsOptions {
   /** PEM of the CA to trust; left out, only the system's roots are trusted */
   ca?: string
-  method?: 'GET' | 'POST'
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'
   headers?: Record<string, string>
   /** sent as JSON */
   json?: unknown

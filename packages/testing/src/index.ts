@@ -1,6 +1,7 @@
-// Test helpers: a real PostgreSQL database per test file, keys, forged tokens, TLS material, HTTPS requests,
-// service processes.
+// Test helpers: a real PostgreSQL database per test file (or a private cluster to stop and kill), keys, forged
+// tokens, TLS material, HTTPS requests, service processes.
 export { createTestDatabase, type TestDatabase } from './database.ts'
+export { startPrivatePostgres, type PrivatePostgres } from './private-postgres.ts'
 export { makeTestKeys, signToken, claims, forge, writeKeyFiles, type TestKeys, type ClaimOptions } from './keys.ts'
 export { testTls, testTlsFiles, foreignCa } from './tls.ts'
 export { httpsRequest, type HttpsOptions, type HttpsResponse } from './https.ts'
@@ -10,4 +11,4 @@ export { enforceConformance, type ConformanceFailure } from './conformance.ts'
 export { validateOpenApi, lintOpenApi } from './openapi.ts'
 export { hasChromium, hasCertutil, launchChromium, chromiumPath, docsPageOperations } from './browser.ts'
 export { readState, TEMPLATE_DB } from './state.ts'
-export { supervise, TS_NODE_ARGS } from '@app/devstack'
+export { freePort, supervise, TS_NODE_ARGS } from '@app/devstack'

@@ -8,7 +8,7 @@ import { defaultImage, removeContainer, startContainer } from './container.ts'
 import type { TestState } from './state.ts'
 
 /** Durability is worthless in tests; speed is not. */
-const testSettings = {
+export const testSettings = {
   fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300', shared_buffers: '128MB'
 }
 

@@ -31,6 +31,7 @@ t.test('a complete production environment loads, with its defaults', async (t) =
     APP_SETTINGS: 'production',
     PORT: 3002,
     DB_POOL_MAX: 10,
+    DB_POOL_MIN: 2,
     LOG_LEVEL: 'info',
     JWT_ISSUER: 'users-service'
   })
@@ -41,8 +42,18 @@ t.test('a malformed value names its variable', async (t) => {
   t.throws(() => loadOffersSettings({ ...production, DATABASE_URL: 'mysql://x' }), /DATABASE_URL/)
   t.throws(() => loadOffersSettings({ ...production, PORT: 'eighty' }), /PORT/)
   t.throws(() => loadOffersSettings({ ...production, DB_POOL_MAX: '0' }), /DB_POOL_MAX/)
+  t.throws(() => loadOffersSettings({ ...production, DB_POOL_MIN: '-1' }), /DB_POOL_MIN/)
+  t.throws(() => loadOffersSettings({ ...production, DB_POOL_MIN: 'two' }), /DB_POOL_MIN/)
   t.throws(() => loadOffersSettings({ ...production, LOG_LEVEL: 'loud' }), /LOG_LEVEL/)
   t.throws(() => loadOffersSettings({ APP_SETTINGS: 'staging' }), /APP_SETTINGS/)
+})
+
+t.test('DB_POOL_MIN: warm connections, at most DB_POOL_MAX', async (t) => {
+  t.equal(loadOffersSettings({ ...production, DB_POOL_MIN: '0' }).DB_POOL_MIN, 0, 'none kept warm')
+  t.equal(loadOffersSettings({ ...production, DB_POOL_MIN: '10' }).DB_POOL_MIN, 10, 'as many as the pool may open')
+  t.throws(() => loadOffersSettings({ ...production, DB_POOL_MIN: '11' }), /DB_POOL_MIN must be at most DB_POOL_MAX/)
+  t.throws(() => loadOffersSettings({ ...production, DB_POOL_MIN: '3', DB_POOL_MAX: '2' }), /DB_POOL_MIN/)
+  t.equal(loadOffersSettings({ ...production, DB_POOL_MAX: '1' }).DB_POOL_MIN, 1, 'the default, 2, follows a pool of 1')
 })
 
 t.test('the server process stops with one line naming the variable', async (t) => {

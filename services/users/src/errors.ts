@@ -1,5 +1,5 @@
 // The Users service's domain errors, each with its stable code; the error handler makes them problem+json.
-import { AppError } from '@app/service-kit'
+import { AppError, DATABASE_RETRY_AFTER_SECONDS } from '@app/service-kit'
 
 export const errors = {
   usernameTaken: () => new AppError(409, 'USERNAME_TAKEN', 'This username is already taken'),
@@ -10,7 +10,9 @@ export const errors = {
     'The refresh token is invalid, expired, revoked or already used'),
   notSelf: () => new AppError(403, 'FORBIDDEN', 'Only the user themself may change or delete this account'),
   userNotFound: () => new AppError(404, 'USER_NOT_FOUND', 'There is no such user'),
-  offersUnavailable: () => new AppError(503, 'OFFERS_UNAVAILABLE', 'The Offers service could not be reached in time'),
+  // Offers restarting, hung, or itself without its database (DATABASE_UNAVAILABLE, Retry-After 2): the same wait
+  offersUnavailable: () => new AppError(503, 'OFFERS_UNAVAILABLE', 'The Offers service could not be reached in time',
+    { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) }),
   tooManyFailures: (retryAfterSeconds: number) => new AppError(429, 'TOO_MANY_FAILED_LOGINS',
     `Too many failed logins for this username; retry in ${retryAfterSeconds} s`,
     { 'retry-after': String(retryAfterSeconds) }),

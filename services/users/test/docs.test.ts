@@ -8,15 +8,15 @@ const { app } = await setup(t)
 const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json()
 
 const routes: Array<[string, string, string[], boolean]> = [
-  ['post', '/user/registry/', ['201', '400', '409', '413', '415', '500'], false],
-  ['post', '/user/auth/', ['200', '400', '401', '429', '500'], false],
-  ['post', '/user/auth/refresh/', ['200', '400', '401', '500'], false],
-  ['post', '/user/auth/logout/', ['204', '400', '401', '500'], false],
+  ['post', '/user/registry/', ['201', '400', '409', '413', '415', '500', '503'], false],
+  ['post', '/user/auth/', ['200', '400', '401', '429', '500', '503'], false],
+  ['post', '/user/auth/refresh/', ['200', '400', '401', '500', '503'], false],
+  ['post', '/user/auth/logout/', ['204', '400', '401', '500', '503'], false],
   ['get', '/user/{user_id}/', ['200', '400', '401', '404', '503', '500'], true],
-  ['patch', '/user/{user_id}/', ['200', '400', '401', '403', '404', '409', '500'], true],
-  ['delete', '/user/{user_id}/', ['204', '400', '401', '403', '404', '500'], true],
-  ['get', '/users/', ['200', '400', '401', '500'], true],
-  ['get', '/.well-known/jwks.json', ['200', '500'], false]
+  ['patch', '/user/{user_id}/', ['200', '400', '401', '403', '404', '409', '500', '503'], true],
+  ['delete', '/user/{user_id}/', ['204', '400', '401', '403', '404', '500', '503'], true],
+  ['get', '/users/', ['200', '400', '401', '500', '503'], true],
+  ['get', '/.well-known/jwks.json', ['200', '500', '503'], false]
 ]
 
 t.test('the document is valid OpenAPI', async (t) => {

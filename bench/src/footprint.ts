@@ -6,6 +6,8 @@ import type { RunningProcess } from './processes.ts'
 export interface Footprint {
   /** what node ran with before bundle/server.mjs: the image's arguments, then BENCH_NODE_ARGS */
   node_args: string[]
+  /** the file node ran, relative to the service's directory */
+  entry: string
   /** spawn to the first 200 on GET /health */
   cold_start_ms: number
   /** CPU time the process used until then: the cost of starting, less sensitive to other load than the wall clock */
@@ -45,6 +47,7 @@ export async function idleRss (procs: Processes): Promise<Record<string, number 
 export function footprints (procs: Processes, idle: Record<string, number | null>): Record<string, Footprint> {
   return Object.fromEntries(Object.entries(procs).map(([name, p]) => [name, {
     node_args: p.nodeArgs,
+    entry: p.entry,
     cold_start_ms: p.coldStartMs,
     startup_cpu_ms: p.startupCpuMs,
     idle_rss_mb: idle[name] ?? null,

@@ -18,6 +18,8 @@ export interface RunningProcess {
   pid: number
   /** what node ran with before the entry file */
   nodeArgs: string[]
+  /** the entry file it ran, relative to the service's directory (the bundle, or dist/ with --profile) */
+  entry: string
   /** from spawn to the first 200 on GET /health, polled every HEALTH_POLL_MS */
   coldStartMs: number
   /** CPU the process used until then (all threads): what starting costs, stretched far less than the wall clock */
@@ -90,7 +92,8 @@ export async function startProcess (
     throw new Error(`the ${name} process died (${child.exitCode ?? child.signalCode})\n` +
       `--- last lines of ${name}.log ---\n${await tail(logFile)}`)
   }
-  return { name, origin, pid: child.pid!, nodeArgs, coldStartMs, startupCpuMs, logFile, stop, assertAlive }
+  const entry = path.relative(path.join(path.dirname(file), '..'), file)
+  return { name, origin, pid: child.pid!, nodeArgs, entry, coldStartMs, startupCpuMs, logFile, stop, assertAlive }
 }
 
 function common (svc: ServiceSpec, port: number, databaseUrl: string, files: StackFiles): Record<string, string> {

@@ -36,15 +36,23 @@ async function copyPackage (name, from, copied) {
   for (const dep of Object.keys(manifest.dependencies ?? {})) await copyPackage(dep, own, copied)
 }
 
-/** The packages of ASSETS find their files at `__dirname/…`: point that at bundle/assets/<package>/<same dir>. */
-function assetDirs (dirs) {
+/**
+ * The packages of ASSETS find their files at `__dirname/…`: point that at bundle/assets/<package>/<same dir>. The
+ * package's directory is read off each file esbuild loads from it (it may be installed for a workspace package, out
+ * of this package's reach), and recorded in `found` so that its files can be copied.
+ */
+function assetDirs (found) {
   return {
     name: 'asset-dirs',
     setup (b) {
-      for (const [name, pkgDir] of Object.entries(dirs)) {
+      for (const name of Object.keys(ASSETS)) {
+        const segment = `/node_modules/${name}/`
         const filter = new RegExp(`[\\\\/]node_modules[\\\\/]${name.replace('/', '[\\\\/]')}[\\\\/].*\\.js$`)
         b.onLoad({ filter }, async (args) => {
-          const rel = path.relative(pkgDir, path.dirname(args.path)).split(path.sep).join('/')
+          const file = args.path.split(path.sep).join('/')
+          const pkgDir = file.slice(0, file.lastIndexOf(segment) + segment.length - 1)
+          found.set(name, pkgDir)
+          const rel = path.posix.relative(pkgDir, path.posix.dirname(file))
           const dir = `__bundleAssets + ${JSON.stringify(`/${name}${rel ? `/${rel}` : ''}`)}`
           const source = await readFile(args.path, 'utf8')
           const contents = source.replaceAll('__dirname', `(${dir})`)
@@ -73,10 +81,7 @@ if (entries.length === 0) {
 }
 
 await rm(outdir, { recursive: true, force: true })
-const assetPackages = Object.fromEntries(
-  await Promise.all(Object.keys(ASSETS).map(async (name) => [name, await packageDir(name).catch(() => undefined)]))
-)
-const present = Object.fromEntries(Object.entries(assetPackages).filter(([, dir]) => dir))
+const assetPackages = new Map()
 const result = await build({
   entryPoints: entries,
   outdir,
@@ -91,7 +96,7 @@ const result = await build({
   sourcesContent: false,
   external: [...NATIVE, ...ABSENT],
   banner: { js: banner },
-  plugins: [assetDirs(present)],
+  plugins: [assetDirs(assetPackages)],
   metafile: true,
   logLevel: 'warning'
 })
@@ -99,9 +104,7 @@ const result = await build({
 const used = new Set(Object.values(result.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path)))
 const copied = new Set()
 for (const name of NATIVE.filter((n) => used.has(n))) await copyPackage(name, require, copied)
-for (const [name, dir] of Object.entries(present)) {
-  const bundled = Object.keys(result.metafile.inputs).some((input) => input.includes(`node_modules/${name}/`))
-  if (!bundled) continue
+for (const [name, dir] of assetPackages) {
   for (const sub of ASSETS[name]) {
     await mkdir(path.join(outdir, 'assets', name), { recursive: true })
     await cp(path.join(dir, sub), path.join(outdir, 'assets', name, sub), { recursive: true, dereference: true })

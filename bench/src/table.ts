@@ -1,7 +1,7 @@
 // The report as text: Markdown tables (pasteable into the README) of the scenarios, their CPU cost, the services'
 // footprint, and the targets.
+import { IMAGE_ENTRY } from '@app/devstack'
 import { goals, missed } from './footprint.ts'
-import { ENTRY } from './image-command.ts'
 import type { Report, Row, Target } from './report.ts'
 
 const num = (n: number | null | undefined, digits = 0) =>
@@ -62,7 +62,7 @@ export function formatFootprintTable (report: Report): string {
   const body = Object.entries(report.footprint).map(([name, f]) => {
     const misses = missed(f)
     const met = misses.length ? `NOT MET: ${misses.join(', ')}` : 'met'
-    const command = ['node', ...f.node_args.filter((a) => !a.startsWith('--cpu-prof')), ENTRY].join(' ')
+    const command = ['node', ...f.node_args.filter((a) => !a.startsWith('--cpu-prof')), IMAGE_ENTRY].join(' ')
     return [name, command, num(f.cold_start_ms), num(f.startup_cpu_ms), num(f.idle_rss_mb), num(f.peak_rss_mb), met]
   })
   const title = `Footprint of each service on the production build, node ${report.node} (targets: ${goals}):`

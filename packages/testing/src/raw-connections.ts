@@ -5,8 +5,13 @@ import { performance } from 'node:perf_hooks'
 import tls from 'node:tls'
 
 export interface Closed {
-  /** from the moment the watched stage began (TCP connect, or the finished handshake) */
+  /** from the moment the watched stage began (TCP connect, or the finished handshake), as this process saw it */
   ms: number
+  /**
+   * from the moment the socket was made, before the server could start any timer of its own: a lower bound on
+   * the server's time however late this process saw the stage begin (a busy event loop)
+   */
+  sinceOpenMs: number
   /** what the server wrote before closing, decrypted when the handshake finished */
   received: string
   secured: boolean
@@ -21,11 +26,13 @@ export interface HeldConnection<S extends net.Socket = net.Socket> {
 
 /** Resolves when the socket closes; `clock.started` is set when the bounded stage begins. */
 function closeOf (socket: net.Socket, clock: { started: number }): Promise<Closed> {
+  const opened = performance.now()
   let received = ''
   socket.on('data', (chunk: Buffer) => { received += chunk.toString('latin1') })
   socket.on('error', () => {})
   return new Promise((resolve) => socket.once('close', () => resolve({
     ms: Math.round(performance.now() - clock.started),
+    sinceOpenMs: Math.round(performance.now() - opened),
     received,
     secured: socket instanceof tls.TLSSocket && socket.encrypted && Boolean(socket.getProtocol())
   })))

@@ -2,6 +2,7 @@
 export { ensureCertificates } from './certs.ts'
 export { ensureJwtKeys, publicJwk, thumbprint } from './jwt-keys.ts'
 export { initCluster, startCluster, stopCluster, runningPid, type ClusterOptions } from './postgres.ts'
+export { imageNodeArgs, IMAGE_ENTRY } from './image-command.ts'
 export { spawnNode, spawnTs, supervise, TS_NODE_ARGS, type Supervised } from './node-process.ts'
 export { freePort, portFree } from './port.ts'
 export { paths, repoRoot, caFiles, certFiles, jwtFiles } from './paths.ts'

@@ -18,4 +18,5 @@ export { isDatabaseUnavailable, DATABASE_RETRY_AFTER_SECONDS } from './database-
 export { createAjv } from './validation.ts'
 export { redactedPaths } from './logging.ts'
 export { probeHealth } from './health.ts'
-export { runServer, type ListenOn } from './server.ts'
+export { connectionDefaults, nodeServerOptions, type ConnectionBounds } from './connections.ts'
+export { runServer, SHUTDOWN_GRACE_MS, type ListenOn } from './server.ts'

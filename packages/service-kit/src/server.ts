@@ -8,7 +8,7 @@ import type { App } from './app.ts'
 export interface ListenOn { app: App, port: number, host: string }
 
 /** How long in-flight requests get after a signal before the process is ended anyway. */
-const GRACE_MS = 10_000
+export const SHUTDOWN_GRACE_MS = 10_000
 const LOOP_STATS_SIGNAL = 'SIGUSR2'
 const RESOLUTION_MS = 10
 
@@ -63,7 +63,9 @@ export async function runServer (name: string, build: (env: NodeJS.ProcessEnv) =
     const loopStats = loopStatsEnabled(process.env)
     const { app, port, host } = await build(process.env)
     if (loopStats) reportLoopDelayOnSignal(app.log)
-    closeWithGrace({ delay: GRACE_MS, skip: loopStats ? [LOOP_STATS_SIGNAL] : [] }, async ({ signal, err }) => {
+    closeWithGrace({
+      delay: SHUTDOWN_GRACE_MS, skip: loopStats ? [LOOP_STATS_SIGNAL] : []
+    }, async ({ signal, err }) => {
       if (err) app.log.error({ err }, 'closing after an unexpected error')
       else app.log.info({ signal }, 'shutting down')
       await app.close()

@@ -1,12 +1,15 @@
 // Finding: TLS connections that never send a request are never closed. Over real HTTPS with short bounds, idle,
 // half-open and slow connections are each closed within their bound while another client keeps being answered,
 // and beyond the connection cap a new connection is closed at once.
-import net from 'node:net'
+import type net from 'node:net'
 import { performance } from 'node:perf_hooks'
-import tls from 'node:tls'
+import type tls from 'node:tls'
 import t from 'tap'
 import { Type } from 'typebox'
-import { httpsRequest, makeTestKeys, testTls } from '@app/testing'
+import {
+  boundedLoad, clientHello, describeClose, httpsRequest, makeTestKeys, rawTcp, slowHeaders, testTls, tlsClient,
+  trickle
+} from '@app/testing'
 import { createServiceApp } from '../src/index.ts'
 import { connectionDefaults, type ConnectionBounds } from '../src/connections.ts'
 
@@ -41,78 +44,10 @@ async function listening (connections: ConnectionBounds) {
   return { app, port: (app.server.address() as net.AddressInfo).port }
 }
 
-interface Closed {
-  /** from the moment the watched stage began (TCP connect, or the finished handshake) */
-  ms: number
-  /** what the server wrote before closing, decrypted when the handshake finished */
-  received: string
-  secured: boolean
-}
-
-/** Resolves when the socket closes; `started` is set by the caller when the bounded stage begins. */
-function closeOf (socket: net.Socket, clock: { started: number }): Promise<Closed> {
-  let received = ''
-  socket.on('data', (chunk: Buffer) => { received += chunk.toString('latin1') })
-  socket.on('error', () => {})
-  return new Promise((resolve) => socket.once('close', () => resolve({
-    ms: Math.round(performance.now() - clock.started),
-    received,
-    secured: socket instanceof tls.TLSSocket && socket.encrypted && Boolean(socket.getProtocol())
-  })))
-}
-
-function rawTcp (port: number) {
-  const clock = { started: performance.now() }
-  const socket = net.connect(port, '127.0.0.1', () => { clock.started = performance.now() })
-  return { socket, clock, closed: closeOf(socket, clock) }
-}
-
-/** A TLS connection; `then` runs once the handshake is done, and the clock starts there. */
-function tlsClient (port: number, then: (socket: tls.TLSSocket) => void = () => {}) {
-  const clock = { started: performance.now() }
-  const socket = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: material.ca }, () => {
-    clock.started = performance.now()
-    then(socket)
-  })
-  return { socket, clock, closed: closeOf(socket, clock) }
-}
-
-/** Writes `bytes` one at a time, every `everyMs`, until they run out or the socket closes: a bounded loop. */
-function trickle (socket: net.Socket, bytes: Buffer, everyMs: number) {
-  let next = 0
-  const timer = setInterval(() => {
-    if (next >= bytes.length || socket.destroyed) return clearInterval(timer)
-    socket.write(bytes.subarray(next, ++next))
-  }, everyMs)
-  socket.once('close', () => clearInterval(timer))
-}
-
-/** The first bytes a real client sends: Node's own ClientHello, caught by a plain TCP listener. */
-async function clientHello (): Promise<Buffer> {
-  const catcher = net.createServer()
-  const hello = new Promise<Buffer>((resolve) => catcher.once('connection', (s) => s.once('data', resolve)))
-  await new Promise<void>((resolve) => catcher.listen(0, '127.0.0.1', resolve))
-  const client = tls.connect({ port: (catcher.address() as net.AddressInfo).port, host: '127.0.0.1' })
-  client.on('error', () => {})
-  const bytes = await hello
-  client.destroy()
-  await new Promise((resolve) => catcher.close(resolve))
-  return bytes
-}
-
-/** One request after another on fresh connections until `stop()`, at most `max`: the client that must be served. */
-function bystander (port: number, max = 200) {
-  const statuses: number[] = []
-  const state = { running: true }
-  const done = (async () => {
-    for (let i = 0; i < max && state.running; i++) {
-      const res = await httpsRequest(`https://localhost:${port}/health`, { ca: material.ca })
-        .catch(() => ({ status: 0 }))
-      statuses.push(res.status)
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-  })()
-  return { statuses, stop: async () => { state.running = false; await done } }
+/** GET /health once a 100 ms on fresh connections until `stop()`: the client that must be served meanwhile. */
+function bystander (port: number) {
+  return boundedLoad({ workers: 1, pauseMs: 100, maxRequests: 200, maxMs: 60_000 }, () =>
+    httpsRequest(`https://localhost:${port}/health`, { ca: material.ca }).then((res) => res.status, () => 0))
 }
 
 /** Sends a request on an open connection and resolves with the status of its (whole) answer. */
@@ -146,10 +81,9 @@ t.test('idle, half-open and slow connections are closed within their bounds; ano
   partialHello.socket.once('connect', () => partialHello.socket.write(hello.subarray(0, hello.length >> 1)))
   const trickledHello = rawTcp(port)
   trickledHello.socket.once('connect', () => trickle(trickledHello.socket, hello, 100))
-  const idleTls = tlsClient(port)
-  const slowloris = tlsClient(port, (s) => trickle(s, Buffer.from(
-    'GET /health HTTP/1.1\r\nHost: localhost\r\n' + 'X-Padding: 0123456789\r\n'.repeat(20) + '\r\n'), 100))
-  const slowBody = tlsClient(port, (s) => {
+  const idleTls = tlsClient(port, material.ca)
+  const slowloris = tlsClient(port, material.ca, (s) => trickle(s, slowHeaders(), 100))
+  const slowBody = tlsClient(port, material.ca, (s) => {
     const body = JSON.stringify({ pad: 'x'.repeat(400) })
     s.write('POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
       `Content-Length: ${body.length}\r\n\r\n`)
@@ -158,7 +92,7 @@ t.test('idle, half-open and slow connections are closed within their bounds; ano
   // a kept-alive connection quiet for longer than the idle and header bounds is still answered, then closed
   // after its own bound (Node adds a second to what it advertises, so the peer closes first)
   let secondOnSameConnection = 0
-  const keptAlive = tlsClient(port, (s) => {
+  const keptAlive = tlsClient(port, material.ca, (s) => {
     requestOn(s, '/health').then(async () => {
       await sleep(bounds.headersTimeoutMs + 200)
       secondOnSameConnection = await requestOn(s, '/health')
@@ -176,12 +110,11 @@ t.test('idle, half-open and slow connections are closed within their bounds; ano
     { name: 'kept alive after its second answer', c: keptAlive, bound: bounds.keepAliveTimeoutMs + 1_000 }
   ]
   const closed = await Promise.all(cases.map(({ c }) => c.closed))
-  await served.stop()
+  const statuses = (await served.stop()).map((s) => s.result)
 
   cases.forEach(({ name, bound }, i) => {
-    const { ms, received } = closed[i]!
-    const answer = received.startsWith('HTTP/1.1') ? received.slice(0, 12) : `${received.length} bytes`
-    t.comment(`${name}: closed after ${ms} ms (bound ${bound} ms), received ${answer}`)
+    const { ms } = closed[i]!
+    t.comment(`${name}: closed after ${ms} ms (bound ${bound} ms), received ${describeClose(closed[i]!)}`)
     t.ok(ms <= bound + SLACK_MS, `${name}: closed within its bound (+${SLACK_MS} ms)`)
     t.ok(ms >= bound - 100, `${name}: by its own bound, not earlier`)
   })
@@ -189,10 +122,9 @@ t.test('idle, half-open and slow connections are closed within their bounds; ano
   t.match(closed[4]!.received, /^HTTP\/1\.1 408 /, 'slowloris is told 408')
   t.match(closed[5]!.received, /^HTTP\/1\.1 408 /, 'a slow body is told 408')
   t.equal(secondOnSameConnection, 200, 'a kept-alive connection quiet past the header bound is still answered')
-  t.comment(`meanwhile another client: ${served.statuses.length} requests, ` +
-    `${served.statuses.filter((s) => s === 200).length} × 200`)
-  t.ok(served.statuses.length >= 10, 'the other client kept asking')
-  t.same(new Set(served.statuses), new Set([200]), 'and was answered 200 every time')
+  t.comment(`meanwhile another client: ${statuses.length} requests, ${statuses.filter((s) => s === 200).length} × 200`)
+  t.ok(statuses.length >= 10, 'the other client kept asking')
+  t.same(new Set(statuses), new Set([200]), 'and was answered 200 every time')
 })
 
 t.test('beyond MAX_CONNECTIONS a new connection is closed at once, and served again once one is free', async (t) => {
@@ -202,7 +134,7 @@ t.test('beyond MAX_CONNECTIONS a new connection is closed at once, and served ag
   const held = Array.from({ length: cap }, () => rawTcp(port))
   await Promise.all(held.map(({ socket }) => new Promise((resolve) => socket.once('connect', resolve))))
   await sleep(100)
-  const refused = Array.from({ length: 5 }, () => tlsClient(port))
+  const refused = Array.from({ length: 5 }, () => tlsClient(port, material.ca))
   const outcomes = await Promise.all(refused.map(({ closed }) => closed))
   const slowest = Math.max(...outcomes.map(({ ms }) => ms))
   t.comment(`over the cap of ${cap}: ${outcomes.length} new connections closed after at most ${slowest} ms, ` +

@@ -1,5 +1,8 @@
-// Runs a service's server.ts in its own process over HTTPS on 127.0.0.1 (port 0 unless told), for cross-service tests.
-import { offers, spawnTs, supervise, users } from '@app/devstack'
+// Runs a service in its own process over HTTPS on 127.0.0.1 (port 0 unless told): its server.ts through tsx, or
+// `pnpm build`'s bundle with plain node and the image's node arguments, as production runs it.
+import type { ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { imageNodeArgs, offers, spawnNode, spawnTs, supervise, users } from '@app/devstack'
 import { testTlsFiles } from './tls.ts'
 
 export interface ServiceProcess {
@@ -15,21 +18,42 @@ export interface ServiceProcess {
   waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<boolean>
   /** SIGTERM, then SIGKILL if it has not exited within 10 s */
   stop: () => Promise<void>
+  /** the node process itself, for signals (SIGKILL, SIGSTOP, …) */
+  child: ChildProcess
+  /** resolves when the process has exited, however */
+  exited: Promise<void>
+}
+
+export interface ServiceProcessOptions {
+  /** how long it may take to listen */
+  timeoutMs?: number
+  /** run `pnpm build`'s bundle (services/<name>/bundle/server.mjs) as the image does, rather than src/server.ts */
+  build?: boolean
 }
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
 const LISTENING = /Server listening at (https:\/\/127\.0\.0\.1:(\d+))/
 
+/** The bundle with the node arguments of the service's image, or the sources through tsx. */
+function spawnService (service: 'users' | 'offers', build: boolean, env: Record<string, string>) {
+  const spec = service === 'users' ? users : offers
+  if (!build) return spawnTs(spec.server, env, ['ignore', 'pipe', 'pipe'])
+  if (!existsSync(spec.built)) throw new Error(`no production build at ${spec.built}: run "pnpm build" first`)
+  // nothing else preloaded: the test runner's NODE_OPTIONS (tap's process tracking) would be inherited otherwise
+  return spawnNode(spec.built, { ...env, NODE_OPTIONS: '' }, ['ignore', 'pipe', 'pipe'], imageNodeArgs(service))
+}
+
 /**
  * Starts `service` with APP_SETTINGS=testing, the run's TLS files, LOG_LEVEL=info and `env` on top,
  * and resolves once it logs that it listens. The process is stopped at the end of the test.
  */
 export async function startServiceProcess (
-  t: Teardown, service: 'users' | 'offers', env: Record<string, string>, timeoutMs = 30_000
+  t: Teardown, service: 'users' | 'offers', env: Record<string, string>,
+  { timeoutMs = 30_000, build = false }: ServiceProcessOptions = {}
 ): Promise<ServiceProcess> {
   const tls = testTlsFiles(service)
-  const child = spawnTs((service === 'users' ? users : offers).server, {
+  const child = spawnService(service, build, {
     APP_SETTINGS: 'testing',
     HOST: '127.0.0.1',
     PORT: '0',
@@ -38,7 +62,7 @@ export async function startServiceProcess (
     TLS_KEY_FILE: tls.key,
     TLS_CA_FILE: tls.ca,
     ...env
-  }, ['ignore', 'pipe', 'pipe'])
+  })
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
   child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString() })
@@ -68,5 +92,7 @@ export async function startServiceProcess (
     }
     return pattern.test(output)
   }
-  return { url: `https://127.0.0.1:${port}`, port, output: () => output, waitForOutput, stop: () => stop() }
+  return {
+    url: `https://127.0.0.1:${port}`, port, output: () => output, waitForOutput, stop: () => stop(), child, exited
+  }
 }

@@ -1,17 +1,18 @@
-// The node arguments a service's image starts it with, read from infra/Dockerfile: the bench runs what ships.
+// The node arguments a service's image starts it with, read from infra/Dockerfile: the bench and the fault suite run
+// what ships.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { repoRoot } from '@app/devstack'
+import { repoRoot } from './paths.ts'
 
 export const dockerfile = path.join(repoRoot, 'infra', 'Dockerfile')
 
 /** The entry each service's image runs, relative to the service's directory: `pnpm build`'s bundle. */
-export const ENTRY = 'bundle/server.mjs'
+export const IMAGE_ENTRY = 'bundle/server.mjs'
 
 /**
  * What stands between `node` and `bundle/server.mjs` in the exec-form CMD that the stage `FROM … AS <service>` runs
  * (its own, or the one of the stage it is built `FROM`), e.g. V8 heap flags. Any other shape is an error rather
- * than a guess, so that the bench cannot drift from the image unnoticed.
+ * than a guess, so that what runs the build cannot drift from the image unnoticed.
  */
 export function imageNodeArgs (service: string, text = readFileSync(dockerfile, 'utf8')): string[] {
   const stages = text.split(/^FROM\s+/m).slice(1)
@@ -23,9 +24,9 @@ export function imageNodeArgs (service: string, text = readFileSync(dockerfile, 
   const cmd = stage?.match(/^CMD\s+(\[.*\])\s*$/m)?.[1]
   const args: unknown = cmd ? JSON.parse(cmd) : undefined
   const valid = Array.isArray(args) && args.every((a) => typeof a === 'string') &&
-    args[0] === 'node' && args[args.length - 1] === ENTRY
+    args[0] === 'node' && args[args.length - 1] === IMAGE_ENTRY
   if (!valid) {
-    throw new Error(`${dockerfile}: expected a stage "FROM … AS ${service}" with CMD ["node", …, "${ENTRY}"]`)
+    throw new Error(`${dockerfile}: expected a stage "FROM … AS ${service}" with CMD ["node", …, "${IMAGE_ENTRY}"]`)
   }
   return (args as string[]).slice(1, -1)
 }

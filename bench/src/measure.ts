@@ -49,7 +49,9 @@ const fmt = (n: number, digits = 0) =>
 /** The pre-flight answer, or why it is wrong: a missing route shows here as a 404, not as a run of errors. */
 async function preflight (scenario: Scenario, { services, http }: MeasureContext): Promise<string | undefined> {
   const target = scenario.next(0)
-  const { status, body } = await http.call(services[scenario.service].origin, {
+  const service = services[scenario.service]
+  if (!service) return `${scenario.service} is not running`
+  const { status, body } = await http.call(service.origin, {
     ...target,
     ...(scenario.token ? { token: scenario.token } : {})
   })
@@ -68,26 +70,28 @@ export async function measure (scenario: Scenario, ctx: MeasureContext): Promise
     done(`SKIPPED: ${wrong}`)
     return { route: scenario.route, skipped: wrong }
   }
+  // the Users the scenario loads: the one with its limits in memory, or the one with them in Redis
+  const users = scenario.service === 'usersRedis' ? services.usersRedis! : services.users
   const spec = {
-    origin: services[scenario.service].origin,
+    origin: (scenario.service === 'offers' ? services.offers : users).origin,
     next: scenario.next,
     connections: options.connections,
     ...(scenario.token ? { token: scenario.token } : {}),
     ...(scenario.timeoutSeconds ? { timeoutSeconds: scenario.timeoutSeconds } : {})
   }
-  const pids = [services.users.pid, services.offers.pid]
-  const alive = () => Promise.all([services.users.assertAlive(), services.offers.assertAlive()])
+  const pids = [users.pid, services.offers.pid]
+  const alive = () => Promise.all([users.assertAlive(), services.offers.assertAlive()])
   await runLoad({ ...spec, seconds: options.warmupSeconds }, ca)
   await alive()
   await waitQuiet(pids)
-  await Promise.all([loopDelay(services.users), loopDelay(services.offers)])
-  const stopRss = samplePeakRss({ users: services.users.pid, offers: services.offers.pid })
+  await Promise.all([loopDelay(users), loopDelay(services.offers)])
+  const stopRss = samplePeakRss({ users: users.pid, offers: services.offers.pid })
   const stopCpu = cpuMeter(ctx.cpuGroups)
   const result = await runLoad({ ...spec, seconds: options.seconds }, ca)
   await alive()
   const cpu = perRequest(stopCpu(), result.requests)
   const rss = stopRss()
-  const [usersDelay, offersDelay] = await Promise.all([loopDelay(services.users), loopDelay(services.offers)])
+  const [usersDelay, offersDelay] = await Promise.all([loopDelay(users), loopDelay(services.offers)])
   await waitQuiet(pids)
   done(`${fmt(result.rps, 1)} req/s, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, ` +
     `${result.non2xx} non-2xx, ${result.errors} errors`)

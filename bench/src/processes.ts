@@ -1,10 +1,12 @@
-// The services as processes, production-like (every variable explicit, info logs to a file, cost 12), from the build.
+// The services as processes, production-like (every variable explicit, info logs to a file, cost 12), from the build;
+// and a second Users with its limits in a redis-server of the bench's own.
 import { type ChildProcess } from 'node:child_process'
 import { closeSync, openSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
-  certFiles, freePort, imageNodeArgs, jwtFiles, offers, spawnNode, spawnTs, supervise, users, waitHealthy,
+  certFiles, freePort, imageNodeArgs, jwtFiles, offers, spawnNode, spawnTs, startRedisServer, supervise, users,
+  waitHealthy,
   type ServiceSpec
 } from '@app/devstack'
 import type { Cleanup } from './cleanup.ts'
@@ -139,17 +141,47 @@ export async function startServices (
   const entry = (s: ServiceSpec) => options.profileDir ? s.compiled : s.built
   const offersProc =
     await startProcess(cleanup, 'offers', entry(offers), offersEnv, files, serviceNodeArgs('offers', options))
-  const usersProc = await startProcess(cleanup, 'users', entry(users), {
-    ...common(users, usersPort, urls.users, files),
+  const usersProc = await startProcess(cleanup, 'users', entry(users),
+    usersEnv(usersPort, urls.users, offersProc.origin, files), files, serviceNodeArgs('users', options))
+  return { users: usersProc, offers: offersProc }
+}
+
+function usersEnv (port: number, databaseUrl: string, offersOrigin: string, files: StackFiles): Record<string, string> {
+  return {
+    ...common(users, port, databaseUrl, files),
     JWT_PRIVATE_KEY_FILE: jwtFiles(files.jwtDir).privateKey,
     ACCESS_TOKEN_TTL_SECONDS: '900',
     REFRESH_TOKEN_TTL_DAYS: '30',
     BCRYPT_COST: '12',
     ...LOGIN_LIMITS,
-    OFFERS_URL: offersProc.origin,
+    OFFERS_URL: offersOrigin,
     OFFERS_TIMEOUT_MS: '2000'
-  }, files, serviceNodeArgs('users', options))
-  return { users: usersProc, offers: offersProc }
+  }
 }
 
-export type Services = Awaited<ReturnType<typeof startServices>>
+export interface RedisUsers {
+  /** a second Users, the same build and settings, its limits in Redis */
+  users: RunningProcess
+  redisPid: number
+}
+
+/**
+ * For the "login limit check with Redis" scenario: a redis-server of the run's own (loopback, no persistence) and a
+ * second Users process with RATE_LIMIT_REDIS_URL, otherwise like the first: the two auth runs differ only there.
+ */
+export async function startRedisUsers (
+  cleanup: Cleanup, databaseUrl: string, offersOrigin: string, files: StackFiles, options: ProcessOptions = {}
+): Promise<RedisUsers> {
+  const dir = path.join(files.workDir, 'redis')
+  await mkdir(dir, { recursive: true })
+  const redis = await startRedisServer({ port: await freePort(), dir })
+  cleanup.defer('the redis-server', () => redis.stop())
+  const entry = options.profileDir ? users.compiled : users.built
+  const proc = await startProcess(cleanup, 'users_redis', entry, {
+    ...usersEnv(await freePort(), databaseUrl, offersOrigin, files),
+    RATE_LIMIT_REDIS_URL: redis.url
+  }, files, serviceNodeArgs('users', options))
+  return { users: proc, redisPid: redis.pid }
+}
+
+export type Services = Awaited<ReturnType<typeof startServices>> & { usersRedis?: RunningProcess }

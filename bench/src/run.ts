@@ -17,9 +17,9 @@ import { measure, type ScenarioResult } from './measure.ts'
 import { parseOptions, type BenchOptions } from './options.ts'
 import { buildReport } from './report.ts'
 import { scale } from './scale.ts'
-import { mainScenarios } from './scenarios.ts'
+import { mainScenarios, REDIS_SCENARIO } from './scenarios.ts'
 import { grow, PASSWORD, seedDb, seeded, truncateAll, username } from './seed.ts'
-import { startServices, type RunningProcess } from './processes.ts'
+import { startRedisUsers, startServices, type RunningProcess, type Services } from './processes.ts'
 import { formatCpuTable, formatFootprintTable, formatTable, formatTargets } from './table.ts'
 
 const BCRYPT_COST = 12
@@ -62,7 +62,7 @@ async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
   done(`${seededMain.users.count} users, ${seededMain.offers.count} offers`)
 
   done = begin('starting Offers and Users from their bundles (APP_SETTINGS=production, LOG_LEVEL=info to files)')
-  const services = await startServices(cleanup, database.urls, files, options)
+  const services: Services = await startServices(cleanup, database.urls, files, options)
   const healthy = (p: RunningProcess) => `${p.name} ${p.origin} (pid ${p.pid}, healthy after ${p.coldStartMs} ms)`
   done(`${healthy(services.users)}, ${healthy(services.offers)}`)
   const idle = await idleRss(services)
@@ -75,15 +75,25 @@ async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
       'expect noisy numbers (see "other cores")')
   }
   const bare = await bareBaseline(cleanup, files, ca, options)
+  const selected = ({ name }: { name: string }) => !options.only || options.only.includes(name)
+  let redisPid: number | undefined
+  if (selected({ name: REDIS_SCENARIO })) {
+    done = begin('starting a redis-server and a second Users with RATE_LIMIT_REDIS_URL')
+    const redisUsers = await startRedisUsers(cleanup, database.urls.users, services.offers.origin, files, options)
+    services.usersRedis = redisUsers.users
+    redisPid = redisUsers.redisPid
+    done(healthy(redisUsers.users))
+  }
 
   const cpuGroups: Record<string, () => number[]> = {
-    users: () => [services.users.pid],
+    // both Users processes: the one a scenario does not load stays idle
+    users: () => [services.users.pid, ...(services.usersRedis ? [services.usersRedis.pid] : [])],
+    ...(redisPid ? { redis: () => [redisPid!] } : {}),
     offers: () => [services.offers.pid],
     ...(database.postmasterPid ? { postgres: () => withChildren(database.postmasterPid!) } : {}),
     autocannon: () => [process.pid]
   }
   const ctx = { services, http, ca, options, cpuGroups }
-  const selected = ({ name }: { name: string }) => !options.only || options.only.includes(name)
   const reader = await http.readerToken(services.users.origin, username(1), PASSWORD, seededMain.users.minId)
   const main: Record<string, ScenarioResult> = {}
   let ceiling: BcryptCeiling | undefined
@@ -93,7 +103,8 @@ async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
   }
   ceiling ??= await bcryptCeiling(BCRYPT_COST, options.seconds)
   const scaled = await scale(db, passwordHash, ctx, selected)
-  const footprint = footprints(services, idle)
+  // the two services as deployed; the second Users (limits in Redis) is there for one scenario only
+  const footprint = footprints({ users: services.users, offers: services.offers }, idle)
   if (options.profileDir) {
     await Promise.all([services.users.stop(), services.offers.stop()])
     log(`CPU profiles of both services in ${path.relative(process.cwd(), options.profileDir)}/`)

@@ -6,7 +6,8 @@ export interface Scenario {
   name: string
   /** the route as the contract writes it */
   route: string
-  service: 'users' | 'offers'
+  /** usersRedis: the second Users, whose limits are in Redis (processes.ts) */
+  service: 'users' | 'offers' | 'usersRedis'
   token?: string
   next: (i: number) => Target
   /** the status of a correct answer, and what else must hold of its body (a message when it does not) */
@@ -68,6 +69,9 @@ export function offersByUserScenario (name: string, seeded: Seeded, usersWithOff
   }
 }
 
+/** The auth scenario on a Users whose limits are in Redis: run.ts starts that Users only when it is selected. */
+export const REDIS_SCENARIO = 'user_auth_redis'
+
 export interface MainContext {
   seeded: Seeded
   /** a seeded user's token: reads with it, and creates offers as that user */
@@ -78,6 +82,25 @@ export function mainScenarios ({ seeded, reader }: MainContext): Scenario[] {
   const userId = spread(seeded.users.minId, seeded.users.maxId)
   const offerId = spread(seeded.offers.minId, seeded.offers.maxId)
   const userNumber = spread(1, seeded.users.count)
+  const auth: Scenario = {
+    name: 'user_auth',
+    route: 'POST /user/auth/',
+    service: 'users',
+    next: (i) => ({
+      method: 'POST',
+      path: '/user/auth/',
+      body: { username: username(userNumber(i)), password: PASSWORD }
+    }),
+    expect: {
+      status: 200,
+      check: (b) => typeof b?.access_token === 'string'
+        ? undefined
+        : `expected a token pair, got ${JSON.stringify(b).slice(0, 200)}`
+    },
+    ratioOf: 'bcrypt',
+    // every request waits for a cost-12 hash behind the others: seconds, not milliseconds
+    timeoutSeconds: 60
+  }
   return [
     {
       name: 'user_get',
@@ -124,25 +147,10 @@ export function mainScenarios ({ seeded, reader }: MainContext): Scenario[] {
       },
       ratioOf: 'bare'
     },
-    {
-      name: 'user_auth',
-      route: 'POST /user/auth/',
-      service: 'users',
-      next: (i) => ({
-        method: 'POST',
-        path: '/user/auth/',
-        body: { username: username(userNumber(i)), password: PASSWORD }
-      }),
-      expect: {
-        status: 200,
-        check: (b) => typeof b?.access_token === 'string'
-          ? undefined
-          : `expected a token pair, got ${JSON.stringify(b).slice(0, 200)}`
-      },
-      ratioOf: 'bcrypt',
-      // every request waits for a cost-12 hash behind the others: seconds, not milliseconds
-      timeoutSeconds: 60
-    },
+    auth,
+    // "login limit check with Redis": the same logins on a Users whose limits are in Redis (three round trips each:
+    // the address count, the failure limits, the success taken back)
+    { ...auth, name: REDIS_SCENARIO, route: 'POST /user/auth/ (limits in Redis)', service: 'usersRedis' },
     ...usersPageScenarios(reader.token, seeded)
   ]
 }

@@ -9,3 +9,6 @@ export { paths, repoRoot, caFiles, certFiles, jwtFiles } from './paths.ts'
 export { stack, users, offers, type ServiceSpec } from './stack.ts'
 export { waitHealthy } from './wait-healthy.ts'
 export { StartError } from './embedded.ts'
+export {
+  startRedisServer, stopRedisPid, redisAnswers, redisServerBinary, processEnded, type RedisServer
+} from './redis.ts'

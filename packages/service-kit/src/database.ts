@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely'
 import pg from 'pg'
 import { isDatabaseUnavailable } from './database-errors.ts'
+import { briefError, outageWatch, type OutageLog } from './outage.ts'
 
 const INT8_OID = 20
 
@@ -16,10 +17,7 @@ const types = {
 }
 
 /** Where the pool reports: the app's logger, or JSON lines on stderr (the migrator, scripts). */
-export interface DbLog {
-  warn: (details: object, message: string) => void
-  info: (details: object, message: string) => void
-}
+export type DbLog = OutageLog
 
 const line = (level: number) => (details: object, msg: string) => {
   process.stderr.write(JSON.stringify({ level, time: Date.now(), msg, ...details }) + '\n')
@@ -40,40 +38,16 @@ export interface DbOptions {
   log?: DbLog
 }
 
-/** A failure as a log line says it: its type, SQLSTATE or socket code, and message; never a stack or a query. */
-function brief (err: Error): object {
-  const { name: type, message, code } = err as Error & { code?: string }
-  return { type, message, code }
-}
-
-/** Says an outage once: a warning at its first failure, a line when a connection is handed out again. */
-function outageWatch (log: DbLog, onEnd: () => void) {
-  let since: number | undefined
-  return {
-    failed (err: Error) {
-      if (since !== undefined) return
-      since = Date.now()
-      log.warn({ err: brief(err) }, 'database unavailable')
-    },
-    answered () {
-      if (since === undefined) return
-      log.info({ unavailableMs: Date.now() - since }, 'database answers again')
-      since = undefined
-      onEnd()
-    }
-  }
-}
-
 export function createDb<DB> (
   { url, max = 10, min = 0, connectionTimeoutMillis = 5_000, log = stderrLog }: DbOptions
 ): Kysely<DB> {
   const pool = new pg.Pool({
     connectionString: url, max, min, types, connectionTimeoutMillis, idleTimeoutMillis: 30_000
   })
-  const watch = outageWatch(log, () => { void warm() })
+  const watch = outageWatch(log, { down: 'database unavailable', up: 'database answers again' }, () => { void warm() })
   const failed = (err: Error) => {
     if (isDatabaseUnavailable(err)) watch.failed(err)
-    else log.warn({ err: brief(err) }, 'database connection failed')
+    else log.warn({ err: briefError(err) }, 'database connection failed')
   }
   // A connection that fails while checked out (in a transaction, between two statements) emits 'error' with no
   // listener of pg-pool's, which would end the process. So each connection has one listener for its whole life;

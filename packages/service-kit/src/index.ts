@@ -15,6 +15,7 @@ export {
   createDb, migrateToLatest, violatedUnique, violatedForeignKey, type DbLog, type DbOptions, type ServiceTables
 } from './database.ts'
 export { isDatabaseUnavailable, DATABASE_RETRY_AFTER_SECONDS } from './database-errors.ts'
+export { outageWatch, briefError, type OutageLog, type OutageWatch } from './outage.ts'
 export { createAjv } from './validation.ts'
 export { redactedPaths } from './logging.ts'
 export { probeHealth } from './health.ts'

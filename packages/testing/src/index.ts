@@ -1,5 +1,6 @@
-// Test helpers: a real PostgreSQL database per test file (or a private cluster to stop and kill), keys, forged
-// tokens, TLS material, HTTPS requests, service processes, misbehaving connections, bounded request loops.
+// Test helpers: a real PostgreSQL database per test file (or a private cluster to stop and kill), a namespace of
+// the run's Redis (or a private server), keys, forged tokens, TLS material, HTTPS requests, service processes,
+// misbehaving connections, bounded request loops.
 export { createTestDatabase, type TestDatabase } from './database.ts'
 export { startPrivatePostgres, type PrivatePostgres } from './private-postgres.ts'
 export { makeTestKeys, signToken, claims, forge, writeKeyFiles, type TestKeys, type ClaimOptions } from './keys.ts'
@@ -11,6 +12,7 @@ export { enforceConformance, type ConformanceFailure } from './conformance.ts'
 export { validateOpenApi, lintOpenApi } from './openapi.ts'
 export { hasChromium, hasCertutil, launchChromium, chromiumPath, docsPageOperations } from './browser.ts'
 export { readState, TEMPLATE_DB } from './state.ts'
+export { testRedis, startPrivateRedis, type TestRedis, type PrivateRedis } from './redis.ts'
 export { freePort, supervise, TS_NODE_ARGS } from '@app/devstack'
 export {
   rawTcp, tlsClient, trickle, slowHeaders, clientHello, describeClose, type Closed, type HeldConnection

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { freePort, initCluster, runningPid, startCluster, stopCluster } from '@app/devstack'
+import { freePort, initCluster, processEnded, runningPid, startCluster, stopCluster } from '@app/devstack'
 import { prepareDatabase } from '@app/migrator'
 import { testSettings } from './provider.ts'
 
@@ -46,26 +46,6 @@ function children (pid: number): number[] {
   return found
 }
 
-/** Gone, or a zombie that holds nothing any more. */
-function ended (pid: number): boolean {
-  if (!existsSync('/proc')) return !alive(pid)
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
-  } catch {
-    return true
-  }
-}
-
-function alive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 export async function startPrivatePostgres (t: Teardown): Promise<PrivatePostgres> {
@@ -103,7 +83,7 @@ export async function startPrivatePostgres (t: Teardown): Promise<PrivatePostgre
           // already gone
         }
       }
-      for (const deadline = Date.now() + 10_000; !all.every(ended) && Date.now() < deadline;) await pause(20)
+      for (const deadline = Date.now() + 10_000; !all.every(processEnded) && Date.now() < deadline;) await pause(20)
     },
     async start () {
       // after a kill the old server's shared memory may still be attached for a moment: pg_ctl then refuses

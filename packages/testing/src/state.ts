@@ -1,4 +1,4 @@
-// The file through which the test run's PostgreSQL reaches every test process (tap runs each file apart).
+// The file through which the test run's PostgreSQL and Redis reach every test process (tap runs each file apart).
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -15,6 +15,14 @@ export interface TestState {
   passwords: { users_svc: string, offers_svc: string }
   /** embedded: the temp dir to stop and remove; container: the container id */
   handle?: string
+  /** the run's Valkey/Redis, when there is one (see redis.ts) */
+  redis?: TestRedisState
+}
+
+export interface TestRedisState {
+  url: string
+  /** a redis-server started for the run: stopped by --after */
+  pid?: number
 }
 
 export async function writeState (state: TestState): Promise<void> {

@@ -46,7 +46,10 @@ export async function buildApp (config: UsersConfig): Promise<App> {
       ca: config.offersCa,
       timeoutMs: config.OFFERS_TIMEOUT_MS
     })
-    await app.register(attemptStorePlugin, { redisUrl: config.RATE_LIMIT_REDIS_URL })
+    await app.register(attemptStorePlugin, {
+      redisUrl: config.RATE_LIMIT_REDIS_URL,
+      redisPrefix: config.RATE_LIMIT_REDIS_PREFIX
+    })
     await app.register(rateLimitPlugin)
     const store = createStore(app.db)
     const passwords = await createPasswords({ cost: config.BCRYPT_COST, maxQueue: config.BCRYPT_MAX_QUEUE })

@@ -15,7 +15,9 @@ export const UsersSettings = Type.Object({
   LOGIN_MAX_PER_IP_PER_MINUTE: Type.Integer({ minimum: 1 }),
   REGISTER_MAX_PER_IP_PER_HOUR: Type.Integer({ minimum: 1 }),
   PASSWORD_CHANGE_MAX_PER_IP_PER_HOUR: Type.Integer({ minimum: 1 }),
-  RATE_LIMIT_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  RATE_LIMIT_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://[^\\s]+$' })),
+  // keys are `<prefix>login:…` and `<prefix>rate:…`: one Redis can serve several deployments apart
+  RATE_LIMIT_REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' }),
   OFFERS_URL: Type.String({ pattern: '^https://' }),
   OFFERS_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60_000 }),
   TLS_CA_FILE: Type.String({ minLength: 1 })
@@ -35,6 +37,7 @@ function defaults () {
     LOGIN_MAX_PER_IP_PER_MINUTE: 100,
     REGISTER_MAX_PER_IP_PER_HOUR: 20,
     PASSWORD_CHANGE_MAX_PER_IP_PER_HOUR: 10,
+    RATE_LIMIT_REDIS_PREFIX: 'classifieds:users:',
     OFFERS_TIMEOUT_MS: 2000
   }
   return {

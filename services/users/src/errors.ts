@@ -1,6 +1,12 @@
 // The Users service's domain errors, each with its stable code; the error handler makes them problem+json.
 import { AppError, DATABASE_RETRY_AFTER_SECONDS } from '@app/service-kit'
 
+/**
+ * What a client is told to wait while the shared limit store is unavailable. The client reconnects at least once a
+ * second (redis-limit-store.ts) and a Redis restart takes about a second; the database's 2 s for the same reasons.
+ */
+export const LIMIT_STORE_RETRY_AFTER_SECONDS = DATABASE_RETRY_AFTER_SECONDS
+
 export const errors = {
   usernameTaken: () => new AppError(409, 'USERNAME_TAKEN', 'This username is already taken'),
   emailTaken: () => new AppError(409, 'EMAIL_TAKEN', 'This email address is already registered'),
@@ -18,6 +24,10 @@ export const errors = {
     { 'retry-after': String(retryAfterSeconds) }),
   tooManyRequests: (retryAfterSeconds: number) => new AppError(429, 'TOO_MANY_REQUESTS',
     `Too many requests of this kind from this address; retry in ${retryAfterSeconds} s`),
+  // the shared store of login limits (Redis) unreachable: no limit can be checked, so no login is tried
+  limitStoreUnavailable: () => new AppError(503, 'RATE_LIMIT_STORE_UNAVAILABLE',
+    'The store of login limits is unavailable; retry shortly',
+    { 'retry-after': String(LIMIT_STORE_RETRY_AFTER_SECONDS) }),
   passwordHashingBusy: () => new AppError(503, 'PASSWORD_HASHING_BUSY',
     'Too many password checks are waiting; retry shortly', { 'retry-after': '1' })
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { repoRoot } from '@app/devstack'
+import { SHUTDOWN_GRACE_MS } from '@app/service-kit'
 
 const dockerfile = readFileSync(path.join(repoRoot, 'infra', 'Dockerfile'), 'utf8')
 
@@ -39,8 +40,5 @@ export function imageEnv (): Record<string, string> {
 
 /** close-with-grace's delay: how long a service lets in-flight requests finish after SIGTERM. */
 export function shutdownGraceMs (): number {
-  const source = readFileSync(path.join(repoRoot, 'packages', 'service-kit', 'src', 'server.ts'), 'utf8')
-  const value = /const GRACE_MS = ([\d_]+)/.exec(source)?.[1]
-  if (value === undefined) throw new Error('packages/service-kit/src/server.ts: GRACE_MS not found')
-  return Number(value.replaceAll('_', ''))
+  return SHUTDOWN_GRACE_MS
 }

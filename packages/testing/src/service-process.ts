@@ -15,6 +15,10 @@ export interface ServiceProcess {
   waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<boolean>
   /** SIGTERM, then SIGKILL if it has not exited within 10 s */
   stop: () => Promise<void>
+  /** sends a signal and returns at once */
+  signal: (signal: NodeJS.Signals) => void
+  /** resolves with the exit code (null when a signal ended it) once the process has exited */
+  exited: Promise<number | null>
 }
 
 interface Teardown { teardown: (fn: () => unknown) => void }
@@ -68,5 +72,13 @@ export async function startServiceProcess (
     }
     return pattern.test(output)
   }
-  return { url: `https://127.0.0.1:${port}`, port, output: () => output, waitForOutput, stop: () => stop() }
+  return {
+    url: `https://127.0.0.1:${port}`,
+    port,
+    output: () => output,
+    waitForOutput,
+    stop: () => stop(),
+    signal: (signal) => { child.kill(signal) },
+    exited: exited.then(() => child.exitCode)
+  }
 }

@@ -4,11 +4,11 @@ import { closeSync, openSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
-  certFiles, freePort, jwtFiles, offers, spawnNode, spawnTs, supervise, users, waitHealthy, type ServiceSpec
+  certFiles, freePort, imageNodeArgs, jwtFiles, offers, spawnNode, spawnTs, supervise, users, waitHealthy,
+  type ServiceSpec
 } from '@app/devstack'
 import type { Cleanup } from './cleanup.ts'
 import { cpuSeconds } from './cpu.ts'
-import { imageNodeArgs } from './image-command.ts'
 import type { BenchOptions } from './options.ts'
 
 export interface RunningProcess {

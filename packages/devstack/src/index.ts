@@ -8,3 +8,8 @@ export { paths, repoRoot, caFiles, certFiles, jwtFiles } from './paths.ts'
 export { stack, users, offers, type ServiceSpec } from './stack.ts'
 export { waitHealthy } from './wait-healthy.ts'
 export { StartError } from './embedded.ts'
+export { imageNodeArgs } from './image-command.ts'
+export {
+  startHaproxy, haproxyConfig, serverName, systemProgram, type Haproxy, type HaproxyOptions, type BalancedService
+} from './haproxy.ts'
+export { startRedisServer, type RedisServer } from './redis-server.ts'

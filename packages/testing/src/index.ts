@@ -12,3 +12,10 @@ export { validateOpenApi, lintOpenApi } from './openapi.ts'
 export { hasChromium, hasCertutil, launchChromium, chromiumPath, docsPageOperations } from './browser.ts'
 export { readState, TEMPLATE_DB } from './state.ts'
 export { freePort, supervise, TS_NODE_ARGS } from '@app/devstack'
+export {
+  startReplicaCluster, assertFreshBuild, BALANCER_ADDRESS, DRAIN_MS, type ReplicaCluster, type Replica,
+  type ClusterOptions
+} from './replicas.ts'
+export {
+  call, startLoad, percentile, type Answer, type CallOptions, type Operation, type LoadStats, type LoadControl
+} from './replica-load.ts'

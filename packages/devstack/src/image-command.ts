@@ -1,7 +1,8 @@
-// The node arguments a service's image starts it with, read from infra/Dockerfile: the bench runs what ships.
+// The node arguments a service's image starts it with, read from infra/Dockerfile: the bench and the replica
+// tests run what ships.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { repoRoot } from '@app/devstack'
+import { repoRoot } from './paths.ts'
 
 export const dockerfile = path.join(repoRoot, 'infra', 'Dockerfile')
 
@@ -11,7 +12,7 @@ export const ENTRY = 'bundle/server.mjs'
 /**
  * What stands between `node` and `bundle/server.mjs` in the exec-form CMD that the stage `FROM … AS <service>` runs
  * (its own, or the one of the stage it is built `FROM`), e.g. V8 heap flags. Any other shape is an error rather
- * than a guess, so that the bench cannot drift from the image unnoticed.
+ * than a guess, so that what runs the bundle cannot drift from the image unnoticed.
  */
 export function imageNodeArgs (service: string, text = readFileSync(dockerfile, 'utf8')): string[] {
   const stages = text.split(/^FROM\s+/m).slice(1)

@@ -49,7 +49,7 @@ const fmt = (n: number, digits = 0) =>
 /** The pre-flight answer, or why it is wrong: a missing route shows here as a 404, not as a run of errors. */
 async function preflight (scenario: Scenario, { services, http }: MeasureContext): Promise<string | undefined> {
   const target = scenario.next(0)
-  const { status, body } = await http.call(services[scenario.service].origin, {
+  const { status, body } = await http.call(scenario.origin ?? services[scenario.service].origin, {
     ...target,
     ...(scenario.token ? { token: scenario.token } : {})
   })
@@ -69,7 +69,7 @@ export async function measure (scenario: Scenario, ctx: MeasureContext): Promise
     return { route: scenario.route, skipped: wrong }
   }
   const spec = {
-    origin: services[scenario.service].origin,
+    origin: scenario.origin ?? services[scenario.service].origin,
     next: scenario.next,
     connections: options.connections,
     ...(scenario.token ? { token: scenario.token } : {}),

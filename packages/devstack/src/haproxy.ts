@@ -10,6 +10,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { freePort } from './port.ts'
 import { supervise, type Supervised } from './node-process.ts'
 
+/** The loopback address the balancer connects to the services from: the one their TRUST_PROXY lists. */
+export const BALANCER_SOURCE_ADDRESS = '127.0.0.2'
+
 /** A program on PATH or in the sbin directories, which a non-root PATH often lacks (Debian puts HAProxy there). */
 export function systemProgram (name: string): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(':').filter(path.isAbsolute), '/usr/sbin', '/usr/local/sbin']

@@ -8,8 +8,9 @@ import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent, request } from 'undici'
 import {
-  caFiles, certFiles, ensureCertificates, freePort, imageNodeArgs, offers, repoRoot, serverName, spawnNode,
-  startHaproxy, startRedisServer, supervise, users, type Haproxy, type RedisServer, type ServiceSpec, type Supervised
+  BALANCER_SOURCE_ADDRESS, caFiles, certFiles, ensureCertificates, freePort, imageNodeArgs, offers, repoRoot,
+  serverName, spawnNode, startHaproxy, startRedisServer, supervise, users, type Haproxy, type RedisServer,
+  type ServiceSpec, type Supervised
 } from '@app/devstack'
 import { makeTestKeys, writeKeyFiles } from './keys.ts'
 import type { TestDatabase } from './database.ts'
@@ -17,7 +18,7 @@ import type { TestDatabase } from './database.ts'
 type Service = 'users' | 'offers'
 
 /** The address HAProxy connects to the services from: the one address their TRUST_PROXY lists. */
-export const BALANCER_ADDRESS = '127.0.0.2'
+export const BALANCER_ADDRESS = BALANCER_SOURCE_ADDRESS
 
 /** Every replica's SHUTDOWN_DRAIN_MS. */
 export const DRAIN_MS = 2_000

@@ -13,4 +13,4 @@ export {
   startHaproxy, haproxyConfig, serverName, systemProgram, BALANCER_SOURCE_ADDRESS, type Haproxy, type HaproxyOptions,
   type BalancedService
 } from './haproxy.ts'
-export { startRedisServer, type RedisServer } from './redis-server.ts'
+export { startRedisServer, type RedisServer } from './redis.ts'

@@ -208,7 +208,7 @@ export async function startReplicaCluster (t: Teardown, opts: ClusterOptions): P
   let redis: RedisServer | undefined
   let sharedLimitsRefused: string | undefined
   if (opts.redis) {
-    const server = redis = await startRedisServer(workDir)
+    const server = redis = await startRedisServer({ port: await freePort(), dir: workDir })
     stops.push(() => server.stop())
   }
   const offersReplicas = ports.offers.map((port, i) => replica(offers, i, port, offersEnv, dispatcher))

@@ -1,6 +1,5 @@
 // Login limits: failures per (username, address) and per username (successes do not count), attempts per address
-// (IPv6 by /64), registrations and password changes per address; 429 + Retry-After. Behind a trusted proxy
-// (TRUST_PROXY) the address is the client it forwarded; anyone else's X-Forwarded-For changes nothing.
+// (IPv6 by /64), registrations and password changes per address; 429 + Retry-After.
 import t from 'tap'
 import { setup } from './helpers/app.ts'
 import { register, uniqueName } from './helpers/users.ts'
@@ -9,8 +8,7 @@ const limits = {
   LOGIN_MAX_FAILURES: '3',
   LOGIN_MAX_FAILURES_PER_USERNAME: '6',
   LOGIN_FAILURE_WINDOW_SECONDS: '60',
-  LOGIN_MAX_PER_IP_PER_MINUTE: '8',
-  TRUST_PROXY: '10.9.0.0/16'
+  LOGIN_MAX_PER_IP_PER_MINUTE: '8'
 }
 const { app } = await setup(t, { env: limits })
 
@@ -101,23 +99,3 @@ t.test('per address: LOGIN_MAX_PER_IP_PER_MINUTE attempts, whatever their outcom
   t.ok(retryAfter > 0 && retryAfter <= 60, `Retry-After ${retryAfter}`)
   t.equal((await client()(user.username, user.password)).statusCode, 200, 'another address is not affected')
 })
-
-t.test('behind a trusted proxy every limit keys on the forwarded client; a forged header from elsewhere is ignored',
-  async (t) => {
-    const user = await register(app)
-    const via = (proxy: string, forwardedFor: string, password = user.password) => app.inject({
-      method: 'POST',
-      url: '/user/auth/',
-      remoteAddress: proxy,
-      headers: { 'x-forwarded-for': forwardedFor },
-      payload: { username: user.username, password }
-    })
-    for (let i = 0; i < 3; i++) t.equal((await via('10.9.0.1', '198.51.100.31', 'wrong password')).statusCode, 401)
-    t.equal((await via('10.9.0.2', '198.51.100.31')).statusCode, 429, 'that client is locked, through any proxy')
-    t.equal((await via('10.9.0.1', '198.51.100.32')).statusCode, 200, 'another client behind the same proxy is not')
-    for (let i = 0; i < 8; i++) t.equal((await via('10.9.0.1', '198.51.100.33')).statusCode, 200)
-    t.equal((await via('10.9.0.1', '198.51.100.33')).statusCode, 429, 'the per-address limit: the forwarded client')
-    for (let i = 0; i < 8; i++) t.equal((await via('10.0.9.9', `203.0.113.${i}`)).statusCode, 200)
-    t.equal((await via('10.0.9.9', '203.0.113.99')).statusCode, 429,
-      'an untrusted sender cannot escape its limit by forging X-Forwarded-For')
-  })

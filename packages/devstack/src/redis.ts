@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process'
 import { connect } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { systemProgram } from './haproxy.ts'
-import { freePort } from './port.ts'
 import { supervise } from './node-process.ts'
 
 export interface RedisServer {
@@ -24,11 +23,16 @@ function pong (port: number): Promise<boolean> {
   })
 }
 
-/** Resolves once it answers PING; `dir` is its working directory (it writes nothing there). */
-export async function startRedisServer (dir: string, timeoutMs = 10_000): Promise<RedisServer> {
+export interface RedisServerOptions {
+  port: number
+  /** its working directory: nothing is written there */
+  dir: string
+}
+
+/** Resolves once it answers PING. */
+export async function startRedisServer ({ port, dir }: RedisServerOptions, timeoutMs = 10_000): Promise<RedisServer> {
   const binary = systemProgram('redis-server')
   if (!binary) throw new Error('redis-server is not installed (Debian: apt-get install redis-server)')
-  const port = await freePort()
   const child = spawn(binary, [
     '--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir,
     '--daemonize', 'no', '--loglevel', 'warning'

@@ -131,6 +131,13 @@ export function haproxyConfig (opts: HaproxyOptions, frontendPorts: Record<strin
   return lines.join('\n')
 }
 
+/** HAProxy reads the certificate chain and its key from one file: written 0600, its path answered. */
+export async function writePem (tls: { certFile: string, keyFile: string }, file: string): Promise<string> {
+  await writeFile(file, `${await readFile(tls.certFile, 'utf8')}${await readFile(tls.keyFile, 'utf8')}`,
+    { mode: 0o600 })
+  return file
+}
+
 /** One command on the stats socket, its whole answer. */
 function ask (socket: string, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -168,10 +175,7 @@ export async function startHaproxy (opts: HaproxyOptions): Promise<Haproxy> {
   if (!binary) throw new Error('haproxy is not installed (Debian: apt-get install haproxy)')
   const frontendPorts: Record<string, number> = {}
   for (const service of opts.services) frontendPorts[service.name] = await freePort()
-  // HAProxy reads the certificate chain and its key from one file
-  const pemFile = path.join(opts.workDir, 'balancer.pem')
-  await writeFile(pemFile, `${await readFile(opts.certFile, 'utf8')}${await readFile(opts.keyFile, 'utf8')}`,
-    { mode: 0o600 })
+  const pemFile = await writePem(opts, path.join(opts.workDir, 'balancer.pem'))
   const configFile = path.join(opts.workDir, 'haproxy.cfg')
   await writeFile(configFile, haproxyConfig(opts, frontendPorts, pemFile))
   const socket = path.join(opts.workDir, 'haproxy.sock')

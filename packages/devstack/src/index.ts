@@ -10,7 +10,7 @@ export { waitHealthy } from './wait-healthy.ts'
 export { StartError } from './embedded.ts'
 export { imageNodeArgs } from './image-command.ts'
 export {
-  startHaproxy, haproxyConfig, serverName, systemProgram, BALANCER_SOURCE_ADDRESS, type Haproxy, type HaproxyOptions,
-  type BalancedService
+  startHaproxy, haproxyConfig, writePem, serverName, systemProgram, BALANCER_SOURCE_ADDRESS, type Haproxy,
+  type HaproxyOptions, type BalancedService
 } from './haproxy.ts'
 export { startRedisServer, type RedisServer } from './redis.ts'

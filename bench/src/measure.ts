@@ -51,7 +51,7 @@ async function preflight (scenario: Scenario, { services, http }: MeasureContext
   const target = scenario.next(0)
   const service = services[scenario.service]
   if (!service) return `${scenario.service} is not running`
-  const { status, body } = await http.call(service.origin, {
+  const { status, body } = await http.call(scenario.origin ?? service.origin, {
     ...target,
     ...(scenario.token ? { token: scenario.token } : {})
   })
@@ -73,7 +73,7 @@ export async function measure (scenario: Scenario, ctx: MeasureContext): Promise
   // the Users the scenario loads: the one with its limits in memory, or the one with them in Redis
   const users = scenario.service === 'usersRedis' ? services.usersRedis! : services.users
   const spec = {
-    origin: (scenario.service === 'offers' ? services.offers : users).origin,
+    origin: scenario.origin ?? (scenario.service === 'offers' ? services.offers : users).origin,
     next: scenario.next,
     connections: options.connections,
     ...(scenario.token ? { token: scenario.token } : {}),

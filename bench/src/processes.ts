@@ -5,9 +5,8 @@ import { closeSync, openSync } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
-  certFiles, freePort, imageNodeArgs, jwtFiles, offers, spawnNode, spawnTs, startRedisServer, supervise, users,
-  waitHealthy,
-  type ServiceSpec
+  BALANCER_SOURCE_ADDRESS, certFiles, freePort, imageNodeArgs, jwtFiles, offers, spawnNode, spawnTs, startHaproxy,
+  startRedisServer, supervise, systemProgram, users, waitHealthy, type Haproxy, type ServiceSpec
 } from '@app/devstack'
 import type { Cleanup } from './cleanup.ts'
 import { cpuSeconds } from './cpu.ts'
@@ -116,7 +115,11 @@ function common (svc: ServiceSpec, port: number, databaseUrl: string, files: Sta
     JWT_PUBLIC_KEYS_FILE: jwtFiles(files.jwtDir).jwks,
     JWT_ISSUER: 'users-service',
     JWT_AUDIENCE: 'classifieds',
-    EVENT_LOOP_STATS: '1'
+    EVENT_LOOP_STATS: '1',
+    // as behind a balancer in production: the address HAProxy connects from (startBalancer) is trusted
+    TRUST_PROXY: BALANCER_SOURCE_ADDRESS,
+    // no balancer waits on the bench's stop
+    SHUTDOWN_DRAIN_MS: '0'
   }
 }
 
@@ -185,3 +188,30 @@ export async function startRedisUsers (
 }
 
 export type Services = Awaited<ReturnType<typeof startServices>> & { usersRedis?: RunningProcess }
+
+/**
+ * HAProxy in front of both running services (TLS terminated with the bench's certificate, re-encrypted, health
+ * checks on /ready), for the scenarios through the balancer; undefined, with the reason, when it is not installed.
+ */
+export async function startBalancer (
+  cleanup: Cleanup, services: Services, files: StackFiles
+): Promise<Haproxy | string> {
+  if (!systemProgram('haproxy')) return 'haproxy is not installed (Debian: apt-get install haproxy)'
+  const tls = certFiles(files.certsDir, 'balancer')
+  const port = (p: RunningProcess) => Number(new URL(p.origin).port)
+  const haproxy = await startHaproxy({
+    workDir: files.workDir,
+    services: [
+      { name: 'users', serverPorts: [port(services.users)] },
+      { name: 'offers', serverPorts: [port(services.offers)] }
+    ],
+    caFile: files.caFile,
+    certFile: tls.cert,
+    keyFile: tls.key,
+    sourceAddress: BALANCER_SOURCE_ADDRESS
+  })
+  cleanup.defer('HAProxy', () => haproxy.stop())
+  await haproxy.waitFor('users/users1', 'UP')
+  await haproxy.waitFor('offers/offers1', 'UP')
+  return haproxy
+}

@@ -17,9 +17,9 @@ import { measure, type ScenarioResult } from './measure.ts'
 import { parseOptions, type BenchOptions } from './options.ts'
 import { buildReport } from './report.ts'
 import { scale } from './scale.ts'
-import { mainScenarios, REDIS_SCENARIO } from './scenarios.ts'
+import { mainScenarios, REDIS_SCENARIO, throughBalancer, USER_GET_LB, type Scenario } from './scenarios.ts'
 import { grow, PASSWORD, seedDb, seeded, truncateAll, username } from './seed.ts'
-import { startRedisUsers, startServices, type RunningProcess, type Services } from './processes.ts'
+import { startBalancer, startRedisUsers, startServices, type RunningProcess, type Services } from './processes.ts'
 import { formatCpuTable, formatFootprintTable, formatTable, formatTargets } from './table.ts'
 
 const BCRYPT_COST = 12
@@ -40,7 +40,7 @@ async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
     jwtDir: path.join(workDir, 'jwt'),
     caFile: caFiles(path.join(workDir, 'certs')).cert
   }
-  await ensureCertificates(files.certsDir, ['users', 'offers', 'bare'])
+  await ensureCertificates(files.certsDir, ['users', 'offers', 'bare', 'balancer'])
   await ensureJwtKeys(files.jwtDir)
   const ca = await readFile(files.caFile, 'utf8')
 
@@ -96,8 +96,27 @@ async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
   const ctx = { services, http, ca, options, cpuGroups }
   const reader = await http.readerToken(services.users.origin, username(1), PASSWORD, seededMain.users.minId)
   const main: Record<string, ScenarioResult> = {}
+  const scenarios: Array<Scenario | { name: string, route: string, skipped: string }> =
+    mainScenarios({ seeded: seededMain, reader })
+  if (selected({ name: USER_GET_LB })) {
+    done = begin('HAProxy in front of both services (TLS in and out, health checks on /ready)')
+    const balancer = await startBalancer(cleanup, services, files)
+    const userGet = scenarios.find((s) => s.name === 'user_get') as Scenario
+    if (typeof balancer === 'string') {
+      done(`not started: ${balancer}`)
+      scenarios.splice(1, 0, { name: USER_GET_LB, route: `${userGet.route} via HAProxy`, skipped: balancer })
+    } else {
+      done(`users ${balancer.urls.users}, offers ${balancer.urls.offers} (pid ${balancer.pid})`)
+      cpuGroups.haproxy = () => [balancer.pid]
+      scenarios.splice(1, 0, throughBalancer(userGet, USER_GET_LB, balancer.urls.users!))
+    }
+  }
   let ceiling: BcryptCeiling | undefined
-  for (const scenario of mainScenarios({ seeded: seededMain, reader }).filter(selected)) {
+  for (const scenario of scenarios.filter(selected)) {
+    if ('skipped' in scenario) {
+      main[scenario.name] = { route: scenario.route, skipped: scenario.skipped }
+      continue
+    }
     if (scenario.ratioOf === 'bcrypt') ceiling ??= await bcryptCeiling(BCRYPT_COST, options.seconds)
     main[scenario.name] = await measure(scenario, ctx)
   }

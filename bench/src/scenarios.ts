@@ -15,6 +15,8 @@ export interface Scenario {
   /** what the ratio divides by: the bare server's rps, or bcrypt's hashes per second */
   ratioOf: 'bare' | 'bcrypt'
   timeoutSeconds?: number
+  /** where the requests go when not straight to the service: the balancer's frontend */
+  origin?: string
 }
 
 /** Visits every id of [min, max] in a scattered order (7919 is prime), so no run walks one index page. */
@@ -153,4 +155,14 @@ export function mainScenarios ({ seeded, reader }: MainContext): Scenario[] {
     { ...auth, name: REDIS_SCENARIO, route: 'POST /user/auth/ (limits in Redis)', service: 'usersRedis' },
     ...usersPageScenarios(reader.token, seeded)
   ]
+}
+
+export const USER_GET_LB = 'user_get_lb'
+
+/**
+ * A scenario as is, but through HAProxy in front of the service (TLS terminated and re-encrypted, X-Forwarded-For):
+ * the balancer's hop is the difference.
+ */
+export function throughBalancer (scenario: Scenario, name: string, origin: string): Scenario {
+  return { ...scenario, name, route: `${scenario.route} via HAProxy`, origin }
 }

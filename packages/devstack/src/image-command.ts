@@ -1,5 +1,5 @@
-// The node arguments a service's image starts it with, read from infra/Dockerfile: the bench and the fault suite run
-// what ships.
+// The node arguments a service's image starts it with, read from infra/Dockerfile: the bench, the fault suite and the
+// replica tests run what ships.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { repoRoot } from './paths.ts'

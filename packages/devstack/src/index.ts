@@ -10,5 +10,9 @@ export { stack, users, offers, type ServiceSpec } from './stack.ts'
 export { waitHealthy } from './wait-healthy.ts'
 export { StartError } from './embedded.ts'
 export {
+  startHaproxy, haproxyConfig, writePem, serverName, systemProgram, BALANCER_SOURCE_ADDRESS, type Haproxy,
+  type HaproxyOptions, type BalancedService
+} from './haproxy.ts'
+export {
   startRedisServer, stopRedisPid, redisAnswers, redisServerBinary, processEnded, type RedisServer
 } from './redis.ts'

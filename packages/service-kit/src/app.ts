@@ -1,6 +1,7 @@
 // The Fastify instance both services start from: HTTPS, logs and request ids, strict validation, problem+json,
 // the database pool, access tokens, docs and health.
 import helmet from '@fastify/helmet'
+import proxyAddr from '@fastify/proxy-addr'
 import Fastify, { LogController } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { authPlugin, type AuthOptions, type PublicJwk } from './auth.ts'
@@ -12,6 +13,7 @@ import { healthRoutes } from './health.ts'
 import { strictJsonBodies } from './json-body.ts'
 import { genReqId, loggerOptions, requestLogPlugin } from './logging.ts'
 import { frameworkErrors, problemPlugin } from './problems.ts'
+import { trustedProxies } from './config.ts'
 import { shutdownPlugin } from './shutdown.ts'
 import { validatorCompiler } from './validation.ts'
 
@@ -25,6 +27,10 @@ export interface ServiceAppOptions {
   connections?: ConnectionBounds
   database: DbOptions
   auth: AuthOptions
+  /** the proxies (addresses, CIDR ranges) whose X-Forwarded-For is believed; none when left out */
+  trustProxy?: string[]
+  /** how long a stopping process keeps serving while /ready says 503 (shutdown.ts); 0 when left out */
+  drainMs?: number
 }
 
 /**
@@ -41,8 +47,12 @@ const TLS = {
   honorCipherOrder: true
 }
 
-function fastify ({ tls, logLevel, bodyLimit = 64 * 1024, connections = connectionDefaults }: ServiceAppOptions) {
+function fastify (
+  { tls, logLevel, bodyLimit = 64 * 1024, connections = connectionDefaults, trustProxy = [] }: ServiceAppOptions
+) {
   const node = nodeServerOptions(connections)
+  // one trust function for request.ip (rate limits, the access log) and the `client` of every log line
+  const trusted = trustProxy.length ? proxyAddr.compile(trustProxy) : undefined
   const app = Fastify({
     ...(tls
       ? { https: { key: tls.key, cert: tls.cert, ...TLS, handshakeTimeout: connections.handshakeTimeoutMs, ...node } }
@@ -50,9 +60,12 @@ function fastify ({ tls, logLevel, bodyLimit = 64 * 1024, connections = connecti
     logger: loggerOptions(logLevel),
     genReqId,
     requestIdHeader: false,
-    // every line logged inside a request names the client
-    childLoggerFactory: (logger, bindings, options, rawReq) =>
-      logger.child({ ...bindings, client: rawReq.socket?.remoteAddress }, options),
+    trustProxy: trusted ?? false,
+    // every line logged inside a request names the client: behind a trusted proxy, the address it forwarded
+    childLoggerFactory: (logger, bindings, options, rawReq) => logger.child({
+      ...bindings,
+      client: trusted && rawReq.socket ? proxyAddr(rawReq, trusted) : rawReq.socket?.remoteAddress
+    }, options),
     // the router's own errors (a bad URL encoding, too long a parameter) are problem+json too
     frameworkErrors,
     // ...and so are the HTTP parser's (client-errors.ts) and the 503 while closing (shutdown.ts)
@@ -86,6 +99,8 @@ export interface BaseConfig {
   REQUEST_TIMEOUT_MS: number
   KEEP_ALIVE_TIMEOUT_MS: number
   MAX_CONNECTIONS: number
+  TRUST_PROXY: string
+  SHUTDOWN_DRAIN_MS: number
   tls?: { key: string, cert: string }
   publicKeys: PublicJwk[]
 }
@@ -104,6 +119,8 @@ export function baseOptions (config: BaseConfig): Omit<ServiceAppOptions, 'docs'
       maxConnections: config.MAX_CONNECTIONS
     },
     database: { url: config.DATABASE_URL, max: config.DB_POOL_MAX, min: config.DB_POOL_MIN },
+    trustProxy: trustedProxies(config.TRUST_PROXY),
+    drainMs: config.SHUTDOWN_DRAIN_MS,
     auth: {
       publicKeys: config.publicKeys,
       issuer: config.JWT_ISSUER,
@@ -121,7 +138,7 @@ export async function createServiceApp (opts: ServiceAppOptions): Promise<App> {
   strictJsonBodies(app)
   await app.register(requestLogPlugin)
   await app.register(problemPlugin)
-  await app.register(shutdownPlugin)
+  await app.register(shutdownPlugin, { drainMs: opts.drainMs ?? 0 })
   // HSTS and nosniff on every answer; JSON answers may load nothing and be framed by no one (docs.ts sets the
   // docs page's own policy)
   await app.register(helmet, {
@@ -131,6 +148,6 @@ export async function createServiceApp (opts: ServiceAppOptions): Promise<App> {
   await app.register(databasePlugin, opts.database)
   await app.register(authPlugin, opts.auth)
   await app.register(docsPlugin, opts.docs)
-  await app.register(healthRoutes, { ready: () => databaseAnswers(app.db) })
+  await app.register(healthRoutes, { ready: () => databaseAnswers(app.db), draining: () => app.shutdown.draining })
   return app
 }

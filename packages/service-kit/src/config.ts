@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import proxyAddr from '@fastify/proxy-addr'
 import type { ErrorObject } from 'ajv'
 import { Type, type Static, type TObject } from 'typebox'
 import { connectionDefaults } from './connections.ts'
@@ -41,7 +42,11 @@ export const commonConfig = {
   HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000 }),
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000 }),
   KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 900_000 }),
-  MAX_CONNECTIONS: Type.Integer({ minimum: 1, maximum: 100_000 })
+  MAX_CONNECTIONS: Type.Integer({ minimum: 1, maximum: 100_000 }),
+  // behind a balancer: whose X-Forwarded-For is believed (trustedProxies), and how long a stopping replica keeps
+  // serving while no longer ready (shutdown.ts)
+  TRUST_PROXY: Type.String(),
+  SHUTDOWN_DRAIN_MS: Type.Integer({ minimum: 0, maximum: 60_000 })
 }
 
 type Defaults = Record<AppSettings, Record<string, unknown>>
@@ -85,7 +90,8 @@ export function commonDefaults (service: string, port: number): Defaults {
     HEADERS_TIMEOUT_MS: connectionDefaults.headersTimeoutMs,
     REQUEST_TIMEOUT_MS: connectionDefaults.requestTimeoutMs,
     KEEP_ALIVE_TIMEOUT_MS: connectionDefaults.keepAliveTimeoutMs,
-    MAX_CONNECTIONS: connectionDefaults.maxConnections
+    MAX_CONNECTIONS: connectionDefaults.maxConnections,
+    TRUST_PROXY: ''
   }
   const localFiles = {
     TLS_CERT_FILE: path.join(certsDir, `${service}.crt`),
@@ -93,9 +99,29 @@ export function commonDefaults (service: string, port: number): Defaults {
     JWT_PUBLIC_KEYS_FILE: path.join(certsDir, 'jwt', 'jwks.json')
   }
   return {
-    development: { ...shared, ...localFiles, LOG_LEVEL: 'info' },
-    testing: { ...shared, ...localFiles, LOG_LEVEL: 'silent' },
-    production: { ...shared, LOG_LEVEL: 'info' }
+    // no balancer in front locally: a stop is immediate
+    development: { ...shared, ...localFiles, LOG_LEVEL: 'info', SHUTDOWN_DRAIN_MS: 0 },
+    testing: { ...shared, ...localFiles, LOG_LEVEL: 'silent', SHUTDOWN_DRAIN_MS: 0 },
+    // longer than a balancer or Kubernetes takes to see /ready fail and stop sending (a few probe intervals)
+    production: { ...shared, LOG_LEVEL: 'info', SHUTDOWN_DRAIN_MS: 5_000 }
+  }
+}
+
+/**
+ * TRUST_PROXY's entries: addresses, CIDR ranges, or proxy-addr's names (loopback, linklocal, uniquelocal), comma
+ * separated; empty trusts nobody.
+ */
+export function trustedProxies (value: string): string[] {
+  return value.split(',').map((entry) => entry.trim()).filter(Boolean)
+}
+
+/** Each entry must be one proxy-addr (Fastify's trustProxy) understands; the first that is not is named. */
+function checkTrustProxy (value: string): void {
+  try {
+    proxyAddr.compile(trustedProxies(value))
+  } catch (err) {
+    const reason = (err as Error).message
+    throw new ConfigError([`TRUST_PROXY must list addresses or CIDR ranges, comma separated: ${reason}`])
   }
 }
 
@@ -137,6 +163,7 @@ export function loadConfig<T extends TObject> (
     throw new ConfigError(['HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS (headers are part of a request)'])
   }
   poolBounds(raw, env)
+  if (typeof raw.TRUST_PROXY === 'string') checkTrustProxy(raw.TRUST_PROXY)
   return { ...raw, APP_SETTINGS: settings } as Static<T> & { APP_SETTINGS: AppSettings }
 }
 

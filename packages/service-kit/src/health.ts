@@ -1,5 +1,5 @@
-// Health: GET /health (alive, no I/O), GET /ready (the database answers, 503 otherwise), and the container's
-// probe of /health from inside the container.
+// Health: GET /health (alive, no I/O), GET /ready (the database answers and the process is not stopping, 503
+// otherwise), and the container's probe of /health from inside the container.
 import { X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { request } from 'node:https'
@@ -8,10 +8,15 @@ import type { FastifyPluginAsync } from 'fastify'
 import { Health, Ready } from '@app/contracts'
 import { isDatabaseUnavailable } from './database-errors.ts'
 import { databaseUnavailable, problems } from './problems.ts'
+import { shuttingDown } from './shutdown.ts'
 
-export interface HealthOptions { ready: () => Promise<void> }
+export interface HealthOptions {
+  ready: () => Promise<void>
+  /** true once the process drains before it stops (shutdown.ts): no new traffic wanted */
+  draining: () => boolean
+}
 
-export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { ready }) => {
+export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { ready, draining }) => {
   app.get('/health', {
     schema: {
       tags: ['health'],
@@ -27,10 +32,12 @@ export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { rea
       tags: ['health'],
       operationId: 'getReadiness',
       summary: 'Readiness',
-      description: 'Answers 200 when the database answers a query, 503 otherwise.',
+      description: 'Answers 200 when the database answers a query, 503 otherwise (also 503 SHUTTING_DOWN while ' +
+        'the instance drains before it stops, so a load balancer takes it out of rotation).',
       response: { 200: Ready, ...problems(503) }
     }
   }, async (request) => {
+    if (draining()) throw shuttingDown()
     try {
       await ready()
     } catch (err) {

@@ -1,7 +1,7 @@
 // What both services share: the base app, config, problem+json, auth, the database, validation and the process.
 export { baseOptions, createServiceApp, type App, type BaseConfig, type ServiceAppOptions } from './app.ts'
 export {
-  loadConfig, ConfigError, appSettings, commonConfig, commonDefaults, readTls, type AppSettings
+  loadConfig, ConfigError, appSettings, commonConfig, commonDefaults, readTls, trustedProxies, type AppSettings
 } from './config.ts'
 export {
   AppError, databaseUnavailable, problem, toProblem, invalidField, problems, problemResponse, bodyProblems, NoContent,

@@ -1,5 +1,5 @@
-// Process entry shared by both services: build from the environment, listen, close with grace on a signal
-// (close-with-grace), and the opt-in event-loop delay report.
+// Process entry shared by both services: build from the environment, listen, on a signal drain (shutdown.ts) and
+// close with grace (close-with-grace), and the opt-in event-loop delay report.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyBaseLogger } from 'fastify'
@@ -7,7 +7,7 @@ import type { App } from './app.ts'
 
 export interface ListenOn { app: App, port: number, host: string }
 
-/** How long in-flight requests get after a signal before the process is ended anyway. */
+/** How long in-flight requests get after the drain before the process is ended anyway. */
 export const SHUTDOWN_GRACE_MS = 10_000
 const LOOP_STATS_SIGNAL = 'SIGUSR2'
 const RESOLUTION_MS = 10
@@ -63,11 +63,15 @@ export async function runServer (name: string, build: (env: NodeJS.ProcessEnv) =
     const loopStats = loopStatsEnabled(process.env)
     const { app, port, host } = await build(process.env)
     if (loopStats) reportLoopDelayOnSignal(app.log)
-    closeWithGrace({
-      delay: SHUTDOWN_GRACE_MS, skip: loopStats ? [LOOP_STATS_SIGNAL] : []
-    }, async ({ signal, err }) => {
-      if (err) app.log.error({ err }, 'closing after an unexpected error')
-      else app.log.info({ signal }, 'shutting down')
+    const delay = app.shutdown.drainMs + SHUTDOWN_GRACE_MS
+    closeWithGrace({ delay, skip: loopStats ? [LOOP_STATS_SIGNAL] : [] }, async ({ signal, err }) => {
+      if (err) {
+        app.log.error({ err }, 'closing after an unexpected error')
+      } else {
+        app.log.info({ signal, drainMs: app.shutdown.drainMs }, 'shutting down')
+        // out of the balancer's rotation first, still serving; a crash skips it
+        await app.shutdown.drain()
+      }
       await app.close()
     })
     await app.listen({ port, host })

@@ -1,7 +1,7 @@
 // Configuration is checked once, at boot, and every failure names its variable.
 import t from 'tap'
 import { Type } from 'typebox'
-import { commonConfig, commonDefaults, ConfigError, loadConfig } from '../src/index.ts'
+import { commonConfig, commonDefaults, ConfigError, loadConfig, trustedProxies } from '../src/index.ts'
 
 const schema = Type.Object({ PORT: Type.Integer({ minimum: 1 }), DATABASE_URL: Type.String({ pattern: '^postgres://' }) })
 const defaults = { development: { PORT: 3000, DATABASE_URL: 'postgres://dev' }, testing: { PORT: 0 }, production: {} }
@@ -48,5 +48,30 @@ t.test('connection bounds: defaults, and a bad value named', async (t) => {
   ]
   for (const [env, name] of bad) {
     t.throws(() => loadConfig(schema, defaults, env), { name: 'ConfigError', message: name })
+  }
+})
+
+t.test('TRUST_PROXY: nobody by default; addresses and CIDR ranges; a bad entry is named', async (t) => {
+  const schema = Type.Object({ TRUST_PROXY: commonConfig.TRUST_PROXY })
+  const defaults = commonDefaults('users', 3001)
+  t.equal(loadConfig(schema, defaults, { APP_SETTINGS: 'production' }).TRUST_PROXY, '', 'trusts nobody')
+  const list = ' 10.0.0.0/8, 127.0.0.2,fd00::/8 ,loopback '
+  t.equal(loadConfig(schema, defaults, { TRUST_PROXY: list }).TRUST_PROXY, list)
+  t.same(trustedProxies(list), ['10.0.0.0/8', '127.0.0.2', 'fd00::/8', 'loopback'])
+  for (const bad of ['10.0.0.0/33', 'balancer.internal', '10.0.0.1, *', '300.1.1.1']) {
+    t.throws(() => loadConfig(schema, defaults, { TRUST_PROXY: bad }),
+      { name: 'ConfigError', message: /TRUST_PROXY must list addresses or CIDR ranges/ }, bad)
+  }
+})
+
+t.test('SHUTDOWN_DRAIN_MS: 5 s in production, none locally; a bad value is named', async (t) => {
+  const schema = Type.Object({ SHUTDOWN_DRAIN_MS: commonConfig.SHUTDOWN_DRAIN_MS })
+  const defaults = commonDefaults('offers', 3002)
+  t.equal(loadConfig(schema, defaults, { APP_SETTINGS: 'production' }).SHUTDOWN_DRAIN_MS, 5000)
+  t.equal(loadConfig(schema, defaults, {}).SHUTDOWN_DRAIN_MS, 0)
+  t.equal(loadConfig(schema, defaults, { SHUTDOWN_DRAIN_MS: '1500' }).SHUTDOWN_DRAIN_MS, 1500)
+  for (const bad of ['-1', 'soon', '60001', '1.5']) {
+    t.throws(() => loadConfig(schema, defaults, { SHUTDOWN_DRAIN_MS: bad }),
+      { name: 'ConfigError', message: /SHUTDOWN_DRAIN_MS/ }, bad)
   }
 })

@@ -7,8 +7,9 @@ import { createServiceApp, type App } from '../src/index.ts'
 
 export const tls = testTls('users')
 
-export function httpsApp (): Promise<App> {
+export function httpsApp (drainMs?: number): Promise<App> {
   return createServiceApp({
+    ...(drainMs === undefined ? {} : { drainMs }),
     logLevel: 'silent',
     tls: { key: tls.key, cert: tls.cert },
     database: { url: 'postgres://nobody:none@127.0.0.1:1/none', max: 1 },

@@ -18,3 +18,10 @@ export {
   rawTcp, tlsClient, trickle, slowHeaders, clientHello, describeClose, type Closed, type HeldConnection
 } from './raw-connections.ts'
 export { boundedLoad, type LoadLimits, type Sample, type RunningLoad } from './bounded-load.ts'
+export {
+  startReplicaCluster, assertFreshBuild, BALANCER_ADDRESS, DRAIN_MS, type ReplicaCluster, type Replica,
+  type ClusterOptions
+} from './replicas.ts'
+export {
+  call, startLoad, percentile, type Answer, type CallOptions, type Operation, type LoadStats, type LoadControl
+} from './replica-load.ts'

@@ -20,8 +20,10 @@ export interface ServiceProcess {
   stop: () => Promise<void>
   /** the node process itself, for signals (SIGKILL, SIGSTOP, …) */
   child: ChildProcess
-  /** resolves when the process has exited, however */
-  exited: Promise<void>
+  /** sends a signal and returns at once */
+  signal: (signal: NodeJS.Signals) => void
+  /** resolves with the exit code (null when a signal ended it) once the process has exited */
+  exited: Promise<number | null>
 }
 
 export interface ServiceProcessOptions {
@@ -93,6 +95,13 @@ export async function startServiceProcess (
     return pattern.test(output)
   }
   return {
-    url: `https://127.0.0.1:${port}`, port, output: () => output, waitForOutput, stop: () => stop(), child, exited
+    url: `https://127.0.0.1:${port}`,
+    port,
+    output: () => output,
+    waitForOutput,
+    stop: () => stop(),
+    child,
+    signal: (signal) => { child.kill(signal) },
+    exited: exited.then(() => child.exitCode)
   }
 }

@@ -1,6 +1,7 @@
 // The rules infra/k8s promises, asserted on every rendering: each pod's security context, resources and token;
 // the services' probes, shutdown timing, autoscalers, budgets and Services; the migration Job.
 import t from 'tap'
+import { commonDefaults } from '@app/service-kit'
 import type { IContainer } from 'kubernetes-models/v1'
 import type { K8sObject } from './k8s/kustomize.ts'
 import { byKindName, containersOf, kustomizations, quantity, rendering, workloads } from './k8s/objects.ts'
@@ -71,9 +72,13 @@ for (const service of ['users', 'offers']) {
 
       const sleep = c.lifecycle?.preStop?.exec?.command
       t.match(sleep, ['sleep', /^\d+$/], `${at}: preStop sleeps while the endpoint is removed`)
-      const drain = Number(sleep?.[1]) + shutdownGraceMs() / 1000
+      // after SIGTERM the service drains (SHUTDOWN_DRAIN_MS, production's default unless the pod sets it), then
+      // close-with-grace gives in-flight requests their time
+      const drainMs = Number(c.env?.find((e) => e.name === 'SHUTDOWN_DRAIN_MS')?.value ??
+        commonDefaults(service, port).production.SHUTDOWN_DRAIN_MS)
+      const drain = Number(sleep?.[1]) + (drainMs + shutdownGraceMs()) / 1000
       t.ok((pod.terminationGracePeriodSeconds ?? 30) > drain,
-        `${at}: grace ${pod.terminationGracePeriodSeconds} s > preStop + close-with-grace = ${drain} s`)
+        `${at}: grace ${pod.terminationGracePeriodSeconds} s > preStop + drain + close-with-grace = ${drain} s`)
 
       t.equal(deployment.spec.replicas, undefined, `${at}: the replica count is the autoscaler's`)
       t.match(deployment.spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0 } },

@@ -10,6 +10,7 @@ import type { IContainer, IPodSpec } from 'kubernetes-models/v1'
 import { OffersSettings, loadOffersSettings } from '../services/offers/src/config.ts'
 import { UsersSettings, loadUsersSettings } from '../services/users/src/config.ts'
 import { imageEnv, imagePort } from './k8s/image.ts'
+import type { K8sObject } from './k8s/kustomize.ts'
 import { byKindName, containersOf, kustomizations, rendering, workloads } from './k8s/objects.ts'
 
 const services = {
@@ -29,12 +30,21 @@ function documentedSecrets (): Map<string, Set<string>> {
 
 const refs = (value: string) => [...value.matchAll(/\$\(([A-Za-z_]\w*)\)/g)].map((m) => m[1]!)
 
-/** The container's environment as the kubelet would build it, each Secret value a placeholder of letters. */
-function resolvedEnv (c: IContainer): Record<string, string> {
+/**
+ * The container's environment as the kubelet would build it: each Secret value a placeholder of letters, each
+ * ConfigMap value the one rendered beside it (a ConfigMap or key that is not there fails, as the pod would).
+ */
+function resolvedEnv (c: IContainer, objects: K8sObject[]): Record<string, string> {
   const env: Record<string, string> = {}
   for (const { name, value, valueFrom } of c.env ?? []) {
+    const fromMap = valueFrom?.configMapKeyRef
     if (valueFrom?.secretKeyRef) env[name] = `secret${valueFrom.secretKeyRef.key.replace(/\W/g, '')}`
-    else env[name] = (value ?? '').replace(/\$\((\w+)\)/g, (_, ref: string) => env[ref] ?? `$(${ref})`)
+    else if (fromMap) {
+      const data = (byKindName(objects, 'ConfigMap', fromMap.name!) as { data?: Record<string, string> } | undefined)
+        ?.data
+      if (data?.[fromMap.key] === undefined) throw new Error(`${name}: no ConfigMap ${fromMap.name} key ${fromMap.key}`)
+      env[name] = data[fromMap.key]!
+    } else env[name] = (value ?? '').replace(/\$\((\w+)\)/g, (_, ref: string) => env[ref] ?? `$(${ref})`)
   }
   return env
 }
@@ -61,10 +71,11 @@ t.test('a $(VAR) in a value names a variable set earlier in the same container',
 for (const [service, { schema, load }] of Object.entries(services)) {
   t.test(`${service}: its production configuration accepts the Deployment's environment`, async (t) => {
     for (const name of ['base', 'local'] as const) {
-      const [w] = workloads([byKindName(rendering(name), 'Deployment', service)!])
+      const objects = rendering(name)
+      const [w] = workloads([byKindName(objects, 'Deployment', service)!])
       const c = w!.template.spec!.containers[0]!
       const env: Record<string, string | undefined> = {
-        ...imageEnv(), PORT: String(imagePort(service)), ...resolvedEnv(c)
+        ...imageEnv(), PORT: String(imagePort(service)), ...resolvedEnv(c, objects)
       }
       t.equal(env.APP_SETTINGS, 'production', `${name}: the image runs with APP_SETTINGS=production`)
       t.doesNotThrow(() => load(env), `${name}: the ${service} configuration schema accepts it`)
@@ -124,7 +135,7 @@ t.test('database connections fit PostgreSQL: (maxReplicas + surge) × DB_POOL_MA
   for (const service of Object.keys(services)) {
     const deployment = byKindName(objects, 'Deployment', service)!
     const [w] = workloads([deployment])
-    const poolMax = Number(resolvedEnv(w!.template.spec!.containers[0]!).DB_POOL_MAX ?? 10)
+    const poolMax = Number(resolvedEnv(w!.template.spec!.containers[0]!, objects).DB_POOL_MAX ?? 10)
     const { maxReplicas } = byKindName(objects, 'HorizontalPodAutoscaler', service)!.spec as { maxReplicas: number }
     const surge = (deployment.spec as { strategy: { rollingUpdate: { maxSurge: number } } }).strategy
       .rollingUpdate.maxSurge

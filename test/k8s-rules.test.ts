@@ -1,7 +1,9 @@
 // The rules infra/k8s promises, asserted on every rendering: each pod's security context, resources and token;
-// the services' probes, shutdown timing, autoscalers, budgets and Services; the migration Job.
+// the services' probes, shutdown timing, autoscalers, budgets and Services; whose X-Forwarded-For they believe; the
+// migration Job.
+import { BlockList, isIP } from 'node:net'
 import t from 'tap'
-import { commonDefaults } from '@app/service-kit'
+import { commonDefaults, trustedProxies } from '@app/service-kit'
 import type { IContainer } from 'kubernetes-models/v1'
 import type { K8sObject } from './k8s/kustomize.ts'
 import { byKindName, containersOf, kustomizations, quantity, rendering, workloads } from './k8s/objects.ts'
@@ -109,6 +111,45 @@ for (const service of ['users', 'offers']) {
     }
   })
 }
+
+/** TRUST_PROXY's entries as a set of addresses; an entry that is not an address or a CIDR range is returned apart. */
+function proxySet (value: string): { set: BlockList, other: string[] } {
+  const set = new BlockList()
+  const other: string[] = []
+  for (const entry of trustedProxies(value)) {
+    const [address = '', prefix] = entry.split('/')
+    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4'
+    if (!isIP(address)) other.push(entry)
+    else if (prefix === undefined) set.addAddress(address, family)
+    else set.addSubnet(address, Number(prefix), family)
+  }
+  return { set, other }
+}
+
+t.test('TRUST_PROXY: both services take it from one ConfigMap; the base trusts nobody, local the pod network',
+  async (t) => {
+    // an ingress controller's pod in kind or minikube, and in k3d; a client on the Internet; a machine on the LAN
+    const [kindPod, k3dPod, client, lan] = ['10.244.3.7', '10.42.1.9', '203.0.113.7', '192.168.1.10']
+    const values: Record<string, string> = {}
+    for (const name of servicesIn) {
+      const objects = rendering(name)
+      const map = byKindName(objects, 'ConfigMap', 'classifieds-proxy') as { data?: Record<string, string> } | undefined
+      values[name] = map?.data?.['trust-proxy'] ?? 'missing'
+      for (const service of ['users', 'offers']) {
+        const [workload] = workloads([byKindName(objects, 'Deployment', service)!])
+        const env = workload!.template.spec!.containers.find((c) => c.name === service)!.env ?? []
+        t.same(env.find((e) => e.name === 'TRUST_PROXY')?.valueFrom,
+          { configMapKeyRef: { name: 'classifieds-proxy', key: 'trust-proxy' } },
+          `${name}: ${service} reads TRUST_PROXY from ConfigMap classifieds-proxy`)
+      }
+    }
+    t.equal(values.base, '', 'base: empty, X-Forwarded-For believed from nobody (the services\' default)')
+    const local = proxySet(values.local ?? '')
+    t.same(local.other, [], `local: "${values.local}" lists addresses and CIDR ranges only`)
+    t.ok(local.set.check(kindPod) && local.set.check(k3dPod), 'local: kind\'s, minikube\'s and k3d\'s pod network')
+    t.notOk(local.set.check(client) || local.set.check(lan), 'local: no address outside the cluster: a client\'s ' +
+      'own X-Forwarded-For is not believed')
+  })
 
 t.test('the migration Job: applied on its own, the migrate image, the admin URL and both passwords', async (t) => {
   for (const name of ['base', 'local'] as const) {

@@ -1,4 +1,5 @@
-// The images the container tests use: the official bases or local stand-ins, and the project's own three.
+// The images the container tests use: the official bases or local stand-ins, Redis for the test provider, and the
+// project's own three.
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { repoRoot } from '@app/devstack'
@@ -32,6 +33,27 @@ export async function baseImages (log: (msg: string) => void): Promise<typeof OF
   const code = await runShown('bash', [script])
   if (code !== 0) throw new Error(`${script} exited with ${code}`)
   return STAND_INS
+}
+
+const REDIS = { official: 'redis:7', standIn: 'local/redis:7-bookworm', base: 'local/debian:bookworm' }
+
+/**
+ * The image for the integration suite's TEST_REDIS=container: the official redis:7 when it is here or can be pulled;
+ * otherwise a stand-in (Debian's redis-server, test/containers/images/redis) built once on the Debian stand-in and
+ * kept in the engine, so later runs skip both the pull and the build.
+ */
+export async function redisImage (log: (msg: string) => void): Promise<string> {
+  if (await present(REDIS.official)) return REDIS.official
+  if (await present(REDIS.standIn)) return REDIS.standIn
+  if (await pullable(REDIS.official)) return REDIS.official
+  const base = await present(REDIS.base) ? REDIS.base : 'debian:bookworm-slim'
+  log(`${REDIS.official} cannot be pulled: building ${REDIS.standIn} on ${base}`)
+  const code = await runShown('docker', [
+    'build', '--network=host', '--build-arg', `BASE_IMAGE=${base}`, '-t', REDIS.standIn,
+    path.join('test', 'containers', 'images', 'redis')
+  ], { cwd: repoRoot })
+  if (code !== 0) throw new Error(`docker build of ${REDIS.standIn} exited with ${code}`)
+  return REDIS.standIn
 }
 
 /** Builds one target of infra/Dockerfile on the host's network; a rerun reuses the engine's build cache. */

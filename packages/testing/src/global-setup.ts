@@ -42,4 +42,4 @@ try {
   throw err
 }
 process.stdout.write(`test postgres: ${started.kind}, template ${TEMPLATE_DB} migrated; ` +
-  `test redis: ${redis ? redis.url : 'none'}\n`)
+  `test redis: ${redis ? `${redis.url}${redis.container ? ' (container)' : ''}` : 'none'}\n`)

@@ -1,5 +1,5 @@
-// The run's Valkey/Redis (TEST_REDIS = auto | server | url | none), started once by --before like PostgreSQL, a
-// namespace of it for each test, and a private server a test may stop and start again for outage tests.
+// The run's Valkey/Redis (TEST_REDIS = auto | server | container | url | none), started once by --before like
+// PostgreSQL, a namespace of it for each test, and a private server a test may stop and start again for outage tests.
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -7,15 +7,17 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { freePort, redisServerBinary, startRedisServer, stopRedisPid, type RedisServer } from '@app/devstack'
 import { Redis } from 'ioredis'
+import { defaultRedisImage, removeContainer, startRedisContainer } from './container.ts'
 import { readState, type TestRedisState } from './state.ts'
 
 interface Teardown { teardown: (fn: () => Promise<void>) => void }
 
 /**
- * `server` starts redis-server (or valkey-server) on a free loopback port, with no persistence; `url` uses
- * TEST_REDIS_URL; `none` runs without one (the tests of the shared store are skipped); `auto` is `server` when the
- * binary is installed, `none` otherwise, unless REQUIRE_REDIS=1 (CI), where a missing binary fails the run. No
- * container: a server binary from the distribution starts in a tenth of a second, with no engine.
+ * `server` starts redis-server (or valkey-server) on a free loopback port, with no persistence; `container` runs
+ * TEST_REDIS_IMAGE (default redis:7) the same way, on the host's network; `url` uses TEST_REDIS_URL; `none` runs
+ * without one (the tests of the shared store are skipped); `auto` is `server` when the binary is installed, `none`
+ * otherwise, unless REQUIRE_REDIS=1 (CI), where a missing binary fails the run. `auto` never tries a container: the
+ * distribution's server starts in a tenth of a second with no engine, so only an explicit `container` pays for one.
  */
 export async function startTestRedis (
   dir: string, mode = process.env.TEST_REDIS ?? 'auto'
@@ -34,7 +36,12 @@ export async function startTestRedis (
       }
       return server(dir)
     case 'server': return server(dir)
-    default: throw new Error(`TEST_REDIS must be auto, server, url or none (got "${mode}")`)
+    case 'container': {
+      const image = process.env.TEST_REDIS_IMAGE || defaultRedisImage
+      const { url, id } = await startRedisContainer({ image, port: await freePort() })
+      return { url, container: id }
+    }
+    default: throw new Error(`TEST_REDIS must be auto, server, container, url or none (got "${mode}")`)
   }
 }
 
@@ -43,8 +50,12 @@ async function server (dir: string): Promise<TestRedisState> {
   return { url, pid }
 }
 
-/** Stops the run's server, if this run started one and it is still that server (a pid may be reused). */
+/**
+ * Stops the run's server, if this run started one: its container, or its process if that pid is still that server
+ * (a pid may be reused).
+ */
 export async function stopTestRedis (state: TestRedisState | undefined): Promise<void> {
+  if (state?.container) return removeContainer(state.container)
   if (!state?.pid) return
   let command = ''
   try {

@@ -23,6 +23,8 @@ export interface TestRedisState {
   url: string
   /** a redis-server started for the run: stopped by --after */
   pid?: number
+  /** the id of a container started for the run (TEST_REDIS=container): removed by --after */
+  container?: string
 }
 
 export async function writeState (state: TestState): Promise<void> {

@@ -149,11 +149,45 @@ export function mainScenarios ({ seeded, reader }: MainContext): Scenario[] {
       },
       ratioOf: 'bare'
     },
+    ...accountScenarios(reader),
     auth,
     // "login limit check with Redis": the same logins on a Users whose limits are in Redis (three round trips each:
     // the address count, the failure limits, the success taken back)
     { ...auth, name: REDIS_SCENARIO, route: 'POST /user/auth/ (limits in Redis)', service: 'usersRedis' },
     ...usersPageScenarios(reader.token, seeded)
+  ]
+}
+
+/** The reader's own sessions and the newest page of their audit trail (the reader's login is in both). */
+function accountScenarios (reader: MainContext['reader']): Scenario[] {
+  const listed = (what: string, check: (b: any) => boolean) => (b: any) => check(b)
+    ? undefined
+    : `expected ${what}, got ${JSON.stringify(b).slice(0, 200)}`
+  return [
+    {
+      name: 'sessions_list',
+      route: 'GET /user/auth/sessions/',
+      service: 'users',
+      token: reader.token,
+      next: () => ({ method: 'GET', path: '/user/auth/sessions/' }),
+      expect: {
+        status: 200,
+        check: listed('the current session', (b) => b?.items?.some((s: any) => s.current === true))
+      },
+      ratioOf: 'bare'
+    },
+    {
+      name: 'audit_page',
+      route: 'GET /user/{id}/audit/?limit=20',
+      service: 'users',
+      token: reader.token,
+      next: () => ({ method: 'GET', path: `/user/${reader.userId}/audit/?limit=20` }),
+      expect: {
+        status: 200,
+        check: listed('the reader\'s login event', (b) => b?.items?.some((e: any) => e.type === 'login_succeeded'))
+      },
+      ratioOf: 'bare'
+    }
   ]
 }
 

@@ -2,3 +2,4 @@
 export * from './common.ts'
 export * from './offers.ts'
 export * from './users.ts'
+export * from './sessions.ts'

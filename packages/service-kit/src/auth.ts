@@ -12,8 +12,19 @@ export const ACCESS_TOKEN_ALGORITHM = 'EdDSA'
 
 export interface PublicJwk { kty: string, crv: string, x: string, kid: string, alg: string, use: string }
 
-/** The claims every access token carries (the contract's "Tokens"). */
-export interface AccessClaims { user_id: number, sub: string, jti: string, iss?: string, aud?: string, iat?: number }
+/**
+ * The claims every access token carries (the contract's "Tokens"). `sid` names the session (refresh-token family)
+ * the token was issued in; tokens issued before sessions had names lack it, so it is not required.
+ */
+export interface AccessClaims {
+  user_id: number
+  sub: string
+  jti: string
+  sid?: string
+  iss?: string
+  aud?: string
+  iat?: number
+}
 
 export interface AuthOptions {
   publicKeys: PublicJwk[]
@@ -32,6 +43,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     userId: number
+    /** the token's `sid`: its session, when it names one */
+    sessionId: string | undefined
   }
 }
 
@@ -82,10 +95,11 @@ const CLOCK_SKEW_SECONDS = 30
  * The user a verified token speaks for: `user_id` a positive integer and `sub` the same, as a string, issued
  * no later than now (give or take the skew).
  */
-function userIdOf ({ user_id: userId, sub, iat }: AccessClaims): number {
+function userIdOf ({ user_id: userId, sub, iat, sid }: AccessClaims): number {
   if (typeof userId !== 'number' || !Number.isSafeInteger(userId) || userId < 1 || sub !== String(userId)) {
     throw new Error('malformed claims')
   }
+  if (sid !== undefined && (typeof sid !== 'string' || sid.length > 64)) throw new Error('malformed sid')
   if (typeof iat !== 'number' || iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) throw new Error('issued in the future')
   return userId
 }
@@ -125,10 +139,13 @@ export const authPlugin = fp<AuthOptions>(async (app, { publicKeys, issuer, audi
       : {})
   })
   app.decorateRequest('userId', 0)
+  app.decorateRequest('sessionId', undefined)
   app.decorate('authenticate', async (request: FastifyRequest) => {
     if (!BEARER.test(request.headers.authorization ?? '')) throw unauthorized('A Bearer access token is required')
     try {
-      request.userId = userIdOf(await request.jwtVerify<AccessClaims>())
+      const claims = await request.jwtVerify<AccessClaims>()
+      request.userId = userIdOf(claims)
+      request.sessionId = claims.sid
     } catch {
       throw unauthorized('The access token is invalid or expired')
     }

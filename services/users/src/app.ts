@@ -1,14 +1,19 @@
 // Builds the Users app from a config: never reads the environment, never listens.
 import { baseOptions, createServiceApp, protectedRoutes, type App } from '@app/service-kit'
+import { auditRoutes } from './audit/audit.routes.ts'
+import { createAuditService } from './audit/audit.service.ts'
 import { authRoutes } from './auth/auth.routes.ts'
 import { createAuthService } from './auth/auth.service.ts'
 import { createLoginLimiter } from './auth/login-limiter.ts'
 import { createPasswords } from './auth/passwords.ts'
+import { sessionRoutes } from './auth/sessions.routes.ts'
+import { createSessionsService } from './auth/sessions.service.ts'
 import { accessTokens, signingKid } from './auth/tokens.ts'
 import type { UsersConfig } from './config.ts'
 import { createStore } from './db/store.ts'
 import type { DB } from './db/types.ts'
 import { attemptStorePlugin } from './plugins/attempt-store.ts'
+import { auditRetentionPlugin } from './plugins/audit-retention.ts'
 import { offersClientPlugin } from './plugins/offers-client.ts'
 import { rateLimitPlugin } from './plugins/rate-limit.ts'
 import { registryRoutes, userRoutes } from './users/users.routes.ts'
@@ -31,11 +36,12 @@ export async function buildApp (config: UsersConfig): Promise<App> {
     docs: {
       title: 'Users service',
       version,
-      description: 'Registration, login with rotating refresh tokens, and users with their offers.',
+      description: 'Registration, login with rotating refresh tokens and sessions, users with their offers, and ' +
+        'each account\'s audit trail.',
       publicUrl: config.PUBLIC_URL,
       tags: [
-        { name: 'users', description: 'Accounts' },
-        { name: 'auth', description: 'Tokens' },
+        { name: 'users', description: 'Accounts and their audit trail' },
+        { name: 'auth', description: 'Tokens and sessions' },
         { name: 'health', description: 'Liveness and readiness' }
       ]
     }
@@ -78,6 +84,14 @@ export async function buildApp (config: UsersConfig): Promise<App> {
       publicKeys: config.publicKeys
     })
     await app.register(protectedRoutes(userRoutes), { users, limits })
+    await app.register(protectedRoutes(sessionRoutes), { sessions: createSessionsService(store) })
+    await app.register(protectedRoutes(auditRoutes), { audit: createAuditService(store) })
+    await app.register(auditRetentionPlugin, {
+      audit: store.audit,
+      retentionDays: config.AUDIT_RETENTION_DAYS,
+      intervalSeconds: config.AUDIT_SWEEP_INTERVAL_SECONDS,
+      batch: config.AUDIT_SWEEP_BATCH
+    })
   } catch (err) {
     await app.close()
     throw err

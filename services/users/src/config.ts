@@ -20,7 +20,11 @@ export const UsersSettings = Type.Object({
   RATE_LIMIT_REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' }),
   OFFERS_URL: Type.String({ pattern: '^https://' }),
   OFFERS_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60_000 }),
-  TLS_CA_FILE: Type.String({ minLength: 1 })
+  TLS_CA_FILE: Type.String({ minLength: 1 }),
+  // audit trail retention (plugins/audit-retention.ts): how long events are kept, how often and how much is swept
+  AUDIT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 36_500 }),
+  AUDIT_SWEEP_INTERVAL_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400 }),
+  AUDIT_SWEEP_BATCH: Type.Integer({ minimum: 1, maximum: 100_000 })
 })
 export type UsersSettings = Static<typeof UsersSettings> & { APP_SETTINGS: AppSettings }
 
@@ -38,7 +42,10 @@ function defaults () {
     REGISTER_MAX_PER_IP_PER_HOUR: 20,
     PASSWORD_CHANGE_MAX_PER_IP_PER_HOUR: 10,
     RATE_LIMIT_REDIS_PREFIX: 'classifieds:users:',
-    OFFERS_TIMEOUT_MS: 2000
+    OFFERS_TIMEOUT_MS: 2000,
+    AUDIT_RETENTION_DAYS: 365,
+    AUDIT_SWEEP_INTERVAL_SECONDS: 3600,
+    AUDIT_SWEEP_BATCH: 1000
   }
   return {
     development: {

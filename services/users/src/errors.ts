@@ -28,8 +28,16 @@ export const errors = {
   limitStoreUnavailable: () => new AppError(503, 'RATE_LIMIT_STORE_UNAVAILABLE',
     'The store of login limits is unavailable; retry shortly',
     { 'retry-after': String(LIMIT_STORE_RETRY_AFTER_SECONDS) }),
+  notSelfAudit: () => new AppError(403, 'FORBIDDEN', 'Only the user themself may read this account\'s audit trail'),
+  sessionNotFound: () => new AppError(404, 'SESSION_NOT_FOUND', 'The caller has no live session by this id'),
+  invalidCursor: () => new AppError(400, 'INVALID_CURSOR', 'The cursor is not one this list gave out'),
   passwordHashingBusy: () => new AppError(503, 'PASSWORD_HASHING_BUSY',
     'Too many password checks are waiting; retry shortly', { 'retry-after': '1' })
+}
+
+/** The failed-login limit refused the attempt (a lock-out the audit trail records). */
+export function isLockedOut (err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'TOO_MANY_FAILED_LOGINS'
 }
 
 /** Maps a unique violation on users.users (by index name) to its 409, and passes anything else on. */

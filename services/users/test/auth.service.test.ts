@@ -5,7 +5,7 @@ import { memoryAttemptStore } from '../src/auth/attempt-store.ts'
 import { createLoginLimiter } from '../src/auth/login-limiter.ts'
 import { fakeAccessTokens, memoryStore, plainPasswords } from './helpers/memory-store.ts'
 
-const client = { ip: '192.0.2.1' }
+const client = { id: 'r1', ip: '192.0.2.1', headers: { 'user-agent': 'unit-test' } }
 
 function setup (maxFailures = 5) {
   const store = memoryStore()
@@ -60,33 +60,33 @@ t.test('refresh rotates: the old token is used up, the new one works', async (t)
   const { store, auth } = setup()
   await withUser(store)
   const first = await auth.login('alice', 'secret-pass', client)
-  const second = await auth.refresh(first.refresh_token)
+  const second = await auth.refresh(first.refresh_token, client)
   t.not(second.refresh_token, first.refresh_token)
-  t.ok(await auth.refresh(second.refresh_token), 'the new token rotates in turn')
+  t.ok(await auth.refresh(second.refresh_token, client), 'the new token rotates in turn')
 })
 
 t.test('a used token presented again revokes its whole family', async (t) => {
   const { store, auth } = setup()
   await withUser(store)
   const first = await auth.login('alice', 'secret-pass', client)
-  const second = await auth.refresh(first.refresh_token)
-  await t.rejects(auth.refresh(first.refresh_token), { statusCode: 401, code: 'INVALID_REFRESH_TOKEN' })
+  const second = await auth.refresh(first.refresh_token, client)
+  await t.rejects(auth.refresh(first.refresh_token, client), { statusCode: 401, code: 'INVALID_REFRESH_TOKEN' })
   await t.rejects(
-    auth.refresh(second.refresh_token),
+    auth.refresh(second.refresh_token, client),
     { statusCode: 401, code: 'INVALID_REFRESH_TOKEN' },
     'the live token of that session died too'
   )
   const other = await auth.login('alice', 'secret-pass', client)
-  t.ok(await auth.refresh(other.refresh_token), 'another session of the same user lives on')
+  t.ok(await auth.refresh(other.refresh_token, client), 'another session of the same user lives on')
 })
 
 t.test('logout ends the session; an unknown token is 401', async (t) => {
   const { store, auth } = setup()
   await withUser(store)
   const pair = await auth.login('alice', 'secret-pass', client)
-  await auth.logout(pair.refresh_token)
-  await t.rejects(auth.refresh(pair.refresh_token), { statusCode: 401, code: 'INVALID_REFRESH_TOKEN' })
-  await t.rejects(auth.logout('not-a-token'), { statusCode: 401, code: 'INVALID_REFRESH_TOKEN' })
+  await auth.logout(pair.refresh_token, client)
+  await t.rejects(auth.refresh(pair.refresh_token, client), { statusCode: 401, code: 'INVALID_REFRESH_TOKEN' })
+  await t.rejects(auth.logout('not-a-token', client), { statusCode: 401, code: 'INVALID_REFRESH_TOKEN' })
 })
 
 t.test('a username registration would refuse reaches no account (İ and the Kelvin sign fold to i and k)', async (t) => {

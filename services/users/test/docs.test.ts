@@ -16,7 +16,11 @@ const routes: Array<[string, string, string[], boolean]> = [
   ['patch', '/user/{user_id}/', ['200', '400', '401', '403', '404', '409', '500', '503'], true],
   ['delete', '/user/{user_id}/', ['204', '400', '401', '403', '404', '500', '503'], true],
   ['get', '/users/', ['200', '400', '401', '500', '503'], true],
-  ['get', '/.well-known/jwks.json', ['200', '500', '503'], false]
+  ['get', '/.well-known/jwks.json', ['200', '500', '503'], false],
+  ['get', '/user/auth/sessions/', ['200', '401', '500', '503'], true],
+  ['delete', '/user/auth/sessions/{session_id}/', ['204', '400', '401', '404', '500', '503'], true],
+  ['delete', '/user/auth/sessions/', ['204', '401', '500', '503'], true],
+  ['get', '/user/{user_id}/audit/', ['200', '400', '401', '403', '404', '500', '503'], true]
 ]
 
 t.test('the document is valid OpenAPI', async (t) => {

@@ -1,10 +1,8 @@
 // Security findings in Users, each kept closed by a test named after it: too long a path parameter is
 // problem+json, token answers are never cached, and every log line names the client (refused logins the username).
 import t from 'tap'
-import {
-  createTestDatabase, httpsRequest, makeTestKeys, startServiceProcess, testTls, writeKeyFiles
-} from '@app/testing'
 import { setup } from './helpers/app.ts'
+import { startUsersOverHttps } from './helpers/users-process.ts'
 import { register } from './helpers/users.ts'
 
 const { app } = await setup(t)
@@ -40,17 +38,9 @@ t.test('token answers carry Cache-Control: no-store (login, refresh, logout, and
 })
 
 t.test('the access log names the client on every line, and refused logins name the username', async (t) => {
-  const db = await createTestDatabase(t)
-  const files = await writeKeyFiles(makeTestKeys())
-  const users = await startServiceProcess(t, 'users', {
-    DATABASE_URL: db.usersUrl,
-    JWT_PRIVATE_KEY_FILE: files.privateKeyFile,
-    JWT_PUBLIC_KEYS_FILE: files.jwksFile,
-    OFFERS_URL: 'https://127.0.0.1:9'
-  })
-  const { ca } = testTls('users')
-  const res = await httpsRequest(`${users.url}/user/auth/`, {
-    ca, headers: { 'x-request-id': 'brute-1' }, json: { username: 'victim_1', password: 'guess guess' }
+  const { process: users, call } = await startUsersOverHttps(t, { OFFERS_URL: 'https://127.0.0.1:9' })
+  const res = await call('/user/auth/', {
+    headers: { 'x-request-id': 'brute-1' }, json: { username: 'victim_1', password: 'guess guess' }
   })
   t.equal(res.status, 401)
   t.ok(await users.waitForOutput(/"reqId":"brute-1".*"msg":"request completed"/), 'the request was logged')

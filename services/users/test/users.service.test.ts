@@ -21,35 +21,35 @@ function setup (offersByUser = async () => []) {
   return { store, users: createUsersService({ store, passwords: plainPasswords, limiter, offers: { offersByUser } }) }
 }
 
-const request = { id: 'r1', ip: '192.0.2.1', log: quietLog }
+const request = { id: 'r1', ip: '192.0.2.1', headers: { 'user-agent': 'unit-test' }, log: quietLog }
 
 const alice = { username: 'Alice', password: 'secret-pass', email: 'Alice@Example.com' }
 
 t.test('register keeps the username as spelt and lower-cases the email; a taken one is 409', async (t) => {
   const { users } = setup()
-  t.match(await users.register(alice), { id: 1, username: 'Alice', email: 'alice@example.com' })
-  await t.rejects(users.register({ ...alice, email: 'other@example.com', username: 'alice' }),
+  t.match(await users.register(alice, request), { id: 1, username: 'Alice', email: 'alice@example.com' })
+  await t.rejects(users.register({ ...alice, email: 'other@example.com', username: 'alice' }, request),
     { statusCode: 409, code: 'USERNAME_TAKEN' })
-  await t.rejects(users.register({ ...alice, username: 'bob' }), { statusCode: 409, code: 'EMAIL_TAKEN' })
+  await t.rejects(users.register({ ...alice, username: 'bob' }, request), { statusCode: 409, code: 'EMAIL_TAKEN' })
 })
 
 t.test('a password is 8 to 72 bytes in UTF-8: a longer one is refused, never cut', async (t) => {
   const { users } = setup()
-  await t.rejects(users.register({ ...alice, password: 'é'.repeat(37) }),
+  await t.rejects(users.register({ ...alice, password: 'é'.repeat(37) }, request),
     { statusCode: 400, message: /^body\/password must be 8 to 72 bytes/ })
 })
 
 t.test('only the user themself may change or delete the account', async (t) => {
   const { users } = setup()
-  const { id } = await users.register(alice)
+  const { id } = await users.register(alice, request)
   await t.rejects(users.update(id + 1, id, { username: 'mallory' }, request), { statusCode: 403, code: 'FORBIDDEN' })
-  await t.rejects(users.remove(id + 1, id), { statusCode: 403, code: 'FORBIDDEN' })
-  await t.rejects(users.remove(id + 1, id + 1), { statusCode: 404, code: 'USER_NOT_FOUND' })
+  await t.rejects(users.remove(id + 1, id, request), { statusCode: 403, code: 'FORBIDDEN' })
+  await t.rejects(users.remove(id + 1, id + 1, request), { statusCode: 404, code: 'USER_NOT_FOUND' })
 })
 
 t.test('a new password needs the current one, and ends every session', async (t) => {
   const { store, users } = setup()
-  const { id } = await users.register(alice)
+  const { id } = await users.register(alice, request)
   await store.refreshTokens.insert({
     user_id: id,
     family_id: 'f',
@@ -68,7 +68,7 @@ t.test('a new password needs the current one, and ends every session', async (t)
 
 t.test('another user\'s page omits the email; one\'s own shows it', async (t) => {
   const { users } = setup()
-  const { id } = await users.register(alice)
+  const { id } = await users.register(alice, request)
   t.notOk('email' in await users.user(id + 1, id, request))
   t.match(await users.user(id, id, request), { email: 'alice@example.com', offers: [] })
   await t.rejects(users.user(id, id + 1, request), { statusCode: 404, code: 'USER_NOT_FOUND' })
@@ -76,7 +76,7 @@ t.test('another user\'s page omits the email; one\'s own shows it', async (t) =>
 
 t.test('Offers failing in any way is 503 OFFERS_UNAVAILABLE, never an empty list', async (t) => {
   const { users } = setup(async () => { throw new OffersClientError('timeout', 'no answer in 2000 ms') })
-  const { id } = await users.register(alice)
+  const { id } = await users.register(alice, request)
   const warned: object[] = []
   await t.rejects(users.user(id, id, { ...request, log: { warn: (details) => { warned.push(details) } } }),
     { statusCode: 503, code: 'OFFERS_UNAVAILABLE' })
@@ -85,7 +85,7 @@ t.test('Offers failing in any way is 503 OFFERS_UNAVAILABLE, never an empty list
 
 t.test('a wrong current_password counts as a failed login of the account: locked after the limit', async (t) => {
   const { users } = setup()
-  const { id } = await users.register(alice)
+  const { id } = await users.register(alice, request)
   const change = (current: string) =>
     users.update(id, id, { password: 'new-password', current_password: current }, request)
   for (let i = 0; i < 3; i++) {

@@ -1,17 +1,19 @@
 // SQL on users.refresh_tokens: tokens are found by their SHA-256 only; a session is a token family.
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely'
 import type { DB, RefreshTokensTable } from '../db/types.ts'
+import { familyNotEnded } from './sessions.repository.ts'
 
-export type NewRefreshToken =
-  Pick<Insertable<RefreshTokensTable>, 'user_id' | 'family_id' | 'token_hash' | 'expires_at'>
-export type ConsumedToken = Pick<Selectable<RefreshTokensTable>, 'user_id' | 'family_id'>
-export type KnownToken = Pick<Selectable<RefreshTokensTable>, 'family_id' | 'used_at'>
+export type NewRefreshToken = Pick<Insertable<RefreshTokensTable>,
+  'user_id' | 'family_id' | 'token_hash' | 'expires_at' | 'session_created_at' | 'ip' | 'user_agent'>
+export type ConsumedToken = Pick<Selectable<RefreshTokensTable>, 'user_id' | 'family_id' | 'session_created_at'>
+export type KnownToken = Pick<Selectable<RefreshTokensTable>, 'user_id' | 'family_id' | 'used_at'>
 
 export interface RefreshTokensRepository {
   insert: (values: NewRefreshToken) => Promise<void>
   /**
    * Marks a live token used and returns its session, in one statement: of two concurrent callers only one
-   * gets the row (the other re-checks `used_at is null` after the first commits, and gets nothing).
+   * gets the row (the other re-checks `used_at is null` after the first commits, and gets nothing). A family with
+   * any revoked token is over: a token a concurrent rotation added after the revocation's snapshot dies with it.
    */
   consume: (tokenHash: Buffer) => Promise<ConsumedToken | undefined>
   find: (tokenHash: Buffer) => Promise<KnownToken | undefined>
@@ -31,11 +33,12 @@ export function refreshTokensRepository (db: Kysely<DB>): RefreshTokensRepositor
       .where('used_at', 'is', null)
       .where('revoked_at', 'is', null)
       .where('expires_at', '>', sql<Date>`now()`)
-      .returning(['user_id', 'family_id'])
+      .where(familyNotEnded)
+      .returning(['user_id', 'family_id', 'session_created_at'])
       .executeTakeFirst(),
 
     find: (tokenHash) => db.selectFrom('users.refresh_tokens')
-      .select(['family_id', 'used_at'])
+      .select(['user_id', 'family_id', 'used_at'])
       .where('token_hash', '=', tokenHash)
       .executeTakeFirst(),
 

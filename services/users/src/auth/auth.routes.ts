@@ -57,7 +57,7 @@ export async function authRoutes (
     }
   }, async (request, reply) => {
     noStore(reply)
-    return auth.refresh(request.body.refresh_token)
+    return auth.refresh(request.body.refresh_token, request)
   })
 
   app.post('/user/auth/logout/', {
@@ -70,7 +70,7 @@ export async function authRoutes (
       response: { 204: NoContent, ...problems(...bodyProblems, 401) }
     }
   }, async (request, reply) => {
-    await auth.logout(request.body.refresh_token)
+    await auth.logout(request.body.refresh_token, request)
     return noContent(noStore(reply))
   })
 

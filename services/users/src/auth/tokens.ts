@@ -5,7 +5,8 @@ import type { AccessClaims, PublicJwk } from '@app/service-kit'
 
 export interface AccessTokens {
   ttlSeconds: number
-  sign: (userId: number) => string
+  /** `sessionId` becomes the `sid` claim: the refresh-token family the token was issued in */
+  sign: (userId: number, sessionId: string) => string
 }
 
 /** The kid of the published key that matches the private key; no match means no verifier could check our tokens. */
@@ -22,7 +23,10 @@ export function signingKid (signingKey: string, publicKeys: PublicJwk[]): string
 
 /** `jwt` signs with the algorithm, kid, issuer, audience and lifetime the auth plugin was given. */
 export function accessTokens (jwt: { sign: (claims: AccessClaims) => string }, ttlSeconds: number): AccessTokens {
-  return { ttlSeconds, sign: (userId) => jwt.sign({ user_id: userId, sub: String(userId), jti: randomUUID() }) }
+  return {
+    ttlSeconds,
+    sign: (userId, sessionId) => jwt.sign({ user_id: userId, sub: String(userId), jti: randomUUID(), sid: sessionId })
+  }
 }
 
 export function hashRefreshToken (token: string): Buffer {

@@ -28,7 +28,7 @@ export async function registryRoutes (app: App, { users, limits }: UsersRoutesOp
       body: RegisterBody,
       response: { 201: RegisteredUser, ...problems(...bodyProblems, 409, 429, 503) }
     }
-  }, async (request, reply) => reply.code(201).send(await users.register(request.body)))
+  }, async (request, reply) => reply.code(201).send(await users.register(request.body, request)))
 }
 
 export async function userRoutes (app: App, { users, limits }: UsersRoutesOptions): Promise<void> {
@@ -76,7 +76,7 @@ export async function userRoutes (app: App, { users, limits }: UsersRoutesOption
       response: { 204: NoContent, ...problems(400, 401, 403, 404) }
     }
   }, async (request, reply) => {
-    await users.remove(request.userId, request.params.user_id)
+    await users.remove(request.userId, request.params.user_id, request)
     return noContent(reply)
   })
 

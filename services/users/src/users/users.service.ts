@@ -5,17 +5,19 @@ import type {
 } from '@app/contracts'
 import { OffersClientError, type OffersClient } from '@app/offers-client'
 import { invalidField, violatedUnique } from '@app/service-kit'
+import { originOf, type Requester } from '../audit/origin.ts'
 import { addressKey } from '../auth/client-address.ts'
 import type { LoginLimiter } from '../auth/login-limiter.ts'
 import { checkPasswordBytes, type Passwords } from '../auth/passwords.ts'
 import type { Store } from '../db/store.ts'
-import { errors, takenError } from '../errors.ts'
+import { errors, isLockedOut, takenError } from '../errors.ts'
 import type { AccountChanges, AccountRow } from './users.repository.ts'
 
-/** The request a call is made for: its id goes on to Offers, its address to the limits, failures to its log. */
-export interface RequestContext {
-  id: string
-  ip: string
+/**
+ * The request a call is made for: its id goes on to Offers, its address to the limits, failures to its log; id,
+ * address and user agent to the audit trail.
+ */
+export interface RequestContext extends Requester {
   log: { warn: (details: object, message: string) => void }
 }
 
@@ -28,11 +30,11 @@ export interface UsersServiceDeps {
 }
 
 export interface UsersService {
-  register: (body: RegisterBody) => Promise<RegisteredUser>
+  register: (body: RegisterBody, request: Requester) => Promise<RegisteredUser>
   user: (callerId: number, userId: number, request: RequestContext) => Promise<UserWithOffers>
   page: (query: UsersPageQuery) => Promise<UsersPage>
   update: (callerId: number, userId: number, body: PatchUserBody, request: RequestContext) => Promise<User>
-  remove: (callerId: number, userId: number) => Promise<void>
+  remove: (callerId: number, userId: number, request: Requester) => Promise<void>
 }
 
 function toUser (row: AccountRow): User {
@@ -56,10 +58,17 @@ export function createUsersService ({ store, passwords, limiter, offers }: Users
     const account = await store.users.findLogin(userId)
     if (!account) throw errors.userNotFound()
     const who = { username: account.username.toLowerCase(), address: addressKey(request.ip) }
-    const proven = await limiter.guard(
-      who, async () => await passwords.verify(currentPassword, account.password_hash) || undefined
-    )
-    if (!proven) throw errors.invalidCurrentPassword()
+    const check = async () => await passwords.verify(currentPassword, account.password_hash) || undefined
+    const proven = await limiter.guard(who, check).catch(async (err: unknown) => {
+      if (isLockedOut(err)) await store.audit.insert([{ type: 'login_locked', user_id: userId }], originOf(request))
+      throw err
+    })
+    if (!proven) {
+      // a failed login of the account (the contract's Tokens), written on its own: nothing else changes
+      const detail = { reason: 'wrong_current_password' }
+      await store.audit.insert([{ type: 'login_failed', user_id: userId, detail }], originOf(request))
+      throw errors.invalidCurrentPassword()
+    }
     return account.password_hash
   }
 
@@ -75,13 +84,13 @@ export function createUsersService ({ store, passwords, limiter, offers }: Users
   }
 
   return {
-    async register ({ username, password, email }) {
+    async register ({ username, password, email }, request) {
       checkPasswordBytes(password, '/password')
       const passwordHash = await passwords.hash(password)
-      const row = await unique(store.users.insert({
-        username,
-        email: email.toLowerCase(),
-        password_hash: passwordHash
+      const row = await unique(store.transaction(async (trx) => {
+        const account = await trx.users.insert({ username, email: email.toLowerCase(), password_hash: passwordHash })
+        await trx.audit.insert([{ type: 'registered', user_id: account.id }], originOf(request))
+        return account
       }))
       return { id: row.id, username: row.username, email: row.email, created_at: row.created_at.toISOString() }
     },
@@ -123,7 +132,10 @@ export function createUsersService ({ store, passwords, limiter, offers }: Users
       const row = await unique(store.transaction(async (trx) => {
         const updated = await trx.users.update(userId, changes, expectedHash)
         // a new password ends every session: stolen refresh tokens die with the old password
-        if (updated && password !== undefined) await trx.refreshTokens.revoke({ user_id: userId })
+        if (updated && password !== undefined) {
+          await trx.refreshTokens.revoke({ user_id: userId })
+          await trx.audit.insert([{ type: 'password_changed', user_id: userId }], originOf(request))
+        }
         return updated
       }))
       if (row) return toUser(row)
@@ -132,9 +144,15 @@ export function createUsersService ({ store, passwords, limiter, offers }: Users
       throw errors.userNotFound()
     },
 
-    async remove (callerId, userId) {
+    async remove (callerId, userId, request) {
       if (callerId !== userId) throw errors.notSelf()
-      if (!await store.users.remove(userId)) throw errors.userNotFound()
+      // the event outlives the account: audit_events.user_id is no foreign key
+      const removed = await store.transaction(async (trx) => {
+        if (!await trx.users.remove(userId)) return false
+        await trx.audit.insert([{ type: 'account_deleted', user_id: userId }], originOf(request))
+        return true
+      })
+      if (!removed) throw errors.userNotFound()
     }
   }
 }

@@ -20,6 +20,10 @@ export const UsersSettings = Type.Object({
   RATE_LIMIT_REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' }),
   OFFERS_URL: Type.String({ pattern: '^https://' }),
   OFFERS_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60_000 }),
+  // the newest offers GET /user/{id}/ embeds; offers_next_cursor continues with Offers' GET /offers/
+  USER_OFFERS_EMBED_LIMIT: Type.Integer({ minimum: 1, maximum: 100 }),
+  // the longest answer the Offers client reads; 100 offers of the largest size fit in the default (8 MiB)
+  OFFERS_MAX_BODY_BYTES: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
   TLS_CA_FILE: Type.String({ minLength: 1 })
 })
 export type UsersSettings = Static<typeof UsersSettings> & { APP_SETTINGS: AppSettings }
@@ -38,7 +42,9 @@ function defaults () {
     REGISTER_MAX_PER_IP_PER_HOUR: 20,
     PASSWORD_CHANGE_MAX_PER_IP_PER_HOUR: 10,
     RATE_LIMIT_REDIS_PREFIX: 'classifieds:users:',
-    OFFERS_TIMEOUT_MS: 2000
+    OFFERS_TIMEOUT_MS: 2000,
+    USER_OFFERS_EMBED_LIMIT: 100,
+    OFFERS_MAX_BODY_BYTES: 8 * 1024 * 1024
   }
   return {
     development: {

@@ -14,7 +14,7 @@ const contractPaths = {
     '/user/registry/', '/user/auth/', '/user/auth/refresh/', '/user/auth/logout/', '/user/{user_id}/', '/users/',
     '/.well-known/jwks.json'
   ],
-  offers: ['/offer/create/', '/offer/']
+  offers: ['/offer/create/', '/offer/', '/offers/']
 }
 const artifacts = path.join(repoRoot, 'test-artifacts')
 

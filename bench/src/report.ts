@@ -4,6 +4,7 @@ import type { BcryptCeiling, Measured } from './baselines.ts'
 import { footprintTargets, type Footprint } from './footprint.ts'
 import type { ScenarioResult } from './measure.ts'
 import type { BenchOptions } from './options.ts'
+import { DEEP_PAGES, PAGE_REFERENCE } from './pages.ts'
 import { levels } from './scale.ts'
 
 export interface Row {
@@ -124,6 +125,13 @@ function scenarios ({ bare, bcrypt, main, scale }: Inputs): Record<string, Row> 
     }
   }
   for (const [name, r] of Object.entries(main)) {
+    const reference = main[PAGE_REFERENCE]
+    if (DEEP_PAGES.includes(name)) {
+      // a page deep in a long list against a short list's only page: keyset paging must not care how deep
+      const ratio = r.mean_ms && reference?.mean_ms ? r.mean_ms / reference.mean_ms : null
+      rows[name] = { ...row(r, ratio, `${PAGE_REFERENCE} latency (mean ÷ mean)`), cpu_ratio: cpuRatio(bare, r) }
+      continue
+    }
     rows[name] = name.startsWith('user_auth')
       ? row(r, perSecond(r, bcryptCeilingDuring(r, bcrypt)), 'bcrypt ceiling on the cores free during the run ' +
         '(rps ÷ ((cores − other cores) ÷ CPU s per hash))')
@@ -169,6 +177,8 @@ function targets (rows: Record<string, Row>, footprint: Record<string, Footprint
     atLeast('login limit check with Redis: auth ÷ auth with limits in memory', redisShare(rows), 0.95),
     atLeast('GET /user/{id}/ ÷ bare baseline', at('user_get'), 0.25),
     atMost('offers by user, 1 M ÷ 1 k rows (mean latency)', at('scale_offers_by_user_1m'), 1.5),
+    atMost('first page of 100 000 offers ÷ a user with 10 (mean latency)', at('offers_page_first_100k'), 1.5),
+    atMost('last page of 100 000 offers ÷ a user with 10 (mean latency)', at('offers_page_last_100k'), 1.5),
     atMost('first users page, 1 M ÷ 1 k rows (mean latency)', at('scale_users_page_first_1m'), 1.5),
     ...footprintTargets(footprint)
   ]

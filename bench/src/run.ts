@@ -15,6 +15,7 @@ import { Http } from './http.ts'
 import { begin, log } from './log.ts'
 import { measure, type ScenarioResult } from './measure.ts'
 import { parseOptions, type BenchOptions } from './options.ts'
+import { measurePages } from './pages.ts'
 import { buildReport } from './report.ts'
 import { scale } from './scale.ts'
 import { mainScenarios, REDIS_SCENARIO, throughBalancer, USER_GET_LB, type Scenario } from './scenarios.ts'
@@ -121,6 +122,7 @@ async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
     main[scenario.name] = await measure(scenario, ctx)
   }
   ceiling ??= await bcryptCeiling(BCRYPT_COST, options.seconds)
+  Object.assign(main, await measurePages(db, passwordHash, seededMain, ctx, selected))
   const scaled = await scale(db, passwordHash, ctx, selected)
   // the two services as deployed; the second Users (limits in Redis) is there for one scenario only
   const footprint = footprints({ users: services.users, offers: services.offers }, idle)

@@ -23,7 +23,9 @@ function rss (r: Row): string {
 
 function ratio (r: Row): string {
   if (r.ratio === null) return '–'
-  const of = r.ratio_of?.startsWith('bare') ? 'bare' : r.ratio_of?.startsWith('bcrypt') ? 'bcrypt' : '1k'
+  const of = r.ratio_of?.startsWith('bare')
+    ? 'bare'
+    : r.ratio_of?.startsWith('bcrypt') ? 'bcrypt' : r.ratio_of?.startsWith('offers_page_10') ? '10 offers' : '1k'
   return `${num(r.ratio, 2)} × ${of}`
 }
 

@@ -53,3 +53,31 @@ export const OfferQueryResult = Type.Union([Offer, OfferList], {
   description: 'By offer_id: the offer, or [] when there is none. By user_id: the user\'s offers, newest first.'
 })
 export type OfferQueryResult = Static<typeof OfferQueryResult>
+
+/** Opaque to clients: base64url, as the service gave it out. */
+export const OffersCursor = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: '^[A-Za-z0-9_-]+$',
+  description: 'Opaque; pass it back as given'
+})
+
+export const OffersPageQuery = Type.Object({
+  user_id: Id,
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: '1–100 offers per page' }),
+  // any text here: the service checks it whole, so that every bad cursor is the one answer, 400 INVALID_CURSOR
+  cursor: Type.Optional(Type.String({
+    description: 'next_cursor of the previous page, for the same user_id; anything else is 400 INVALID_CURSOR'
+  }))
+}, { additionalProperties: false })
+export type OffersPageQuery = Static<typeof OffersPageQuery>
+
+export const NextCursor = Type.Union([OffersCursor, Type.Null()], {
+  description: 'The cursor of the next page, or null on the last page'
+})
+
+export const OffersPage = Type.Object({
+  items: OfferList,
+  next_cursor: NextCursor
+}, { title: 'OffersPage', description: 'A page of a user\'s offers, newest first' })
+export type OffersPage = Static<typeof OffersPage>

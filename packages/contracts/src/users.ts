@@ -1,7 +1,7 @@
 // The Users service's request and response schemas, tokens included.
 import { Type, type Static } from 'typebox'
 import { Id, Timestamp } from './common.ts'
-import { Offer } from './offers.ts'
+import { Offer, OffersCursor } from './offers.ts'
 
 /** What registration accepts as a username: also the only spellings login can reach an account by. */
 export const USERNAME_RULE = { minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9_.-]+$' } as const
@@ -49,7 +49,10 @@ export const UserWithOffers = Type.Object({
   email: Type.Optional(Type.String({ description: 'Only when the caller is this user' })),
   created_at: Timestamp,
   updated_at: Timestamp,
-  offers: Type.Array(Offer)
+  offers: Type.Array(Offer, { description: 'The newest offers, at most the configured number (default 100)' }),
+  offers_next_cursor: Type.Union([OffersCursor, Type.Null()], {
+    description: 'Continues with Offers\' GET /offers/?user_id=…&cursor=…; null when every offer is here'
+  })
 })
 export type UserWithOffers = Static<typeof UserWithOffers>
 

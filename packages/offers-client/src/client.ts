@@ -1,7 +1,7 @@
 // The typed HTTPS client for Offers: one undici Pool per origin, one time budget per call, every answer checked
 // against the contract.
 import { Pool } from 'undici'
-import { OfferList, type Offer } from '@app/contracts'
+import { OffersPage } from '@app/contracts'
 import { createAjv } from '@app/service-kit'
 import { withBudget } from './budget.ts'
 import { OffersClientError, transportFailure } from './errors.ts'
@@ -14,24 +14,41 @@ export interface OffersClientOptions {
   /** overall budget for one call, connect to last body byte */
   timeoutMs: number
   connections?: number
+  /** the largest response body read, in bytes; a longer one fails as OffersResponseTooLarge (default 8 MiB) */
+  maxBodyBytes?: number
+}
+
+export interface PageOptions {
+  /** 1–100 offers */
+  limit: number
+  /** next_cursor of the previous page */
+  cursor?: string
+  requestId?: string
 }
 
 export interface OffersClient {
-  /** POST /offer/ {user_id}: the user's offers, newest first */
-  offersByUser: (userId: number, opts?: { requestId?: string }) => Promise<Offer[]>
+  /** GET /offers/: a page of the user's offers, newest first, and the cursor of the next page (null on the last) */
+  offersPage: (userId: number, opts: PageOptions) => Promise<OffersPage>
   close: () => Promise<void>
 }
 
 // The services' Ajv setup rather than typebox/compile, whose ~300 more modules would be loaded for this one check.
-const offerList = createAjv().compile<Offer[]>(OfferList)
+const offersPage = createAjv().compile<OffersPage>(OffersPage)
 
 /** Idle keep-alive sockets are dropped well before Offers' own keep-alive timeout (72 s in Fastify). */
 const KEEP_ALIVE_MS = 10_000
 
+/**
+ * 100 offers of 200 + 10 000 characters, each of which JSON may spell in up to 6 bytes (\u001f), are ~6.1 MB:
+ * any page the contract allows fits, and nothing larger is ever buffered.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
+
 export function createOffersClient (opts: OffersClientOptions): OffersClient {
   const base = new URL(opts.baseUrl)
   if (base.protocol !== 'https:') throw new Error(`The Offers URL must be https (got ${base.protocol})`)
-  const path = `${base.pathname.replace(/\/$/, '')}/offer/`
+  const root = base.pathname.replace(/\/$/, '')
+  const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   // The per-phase timeouts are backstops; the budget below is what bounds a call.
   const pool = new Pool(base.origin, {
     connections: opts.connections ?? 10,
@@ -39,22 +56,22 @@ export function createOffersClient (opts: OffersClientOptions): OffersClient {
     connectTimeout: opts.timeoutMs,
     headersTimeout: opts.timeoutMs,
     bodyTimeout: opts.timeoutMs,
-    keepAliveTimeout: KEEP_ALIVE_MS
+    keepAliveTimeout: KEEP_ALIVE_MS,
+    // undici counts the body as it arrives and drops the connection past the cap (UND_ERR_RES_EXCEEDED_MAX_SIZE)
+    maxResponseSize: maxBodyBytes
   })
 
-  async function post (body: unknown, requestId: string | undefined): Promise<unknown> {
+  async function get (path: string, requestId: string | undefined): Promise<unknown> {
     let text: string
     try {
       text = await withBudget(opts.timeoutMs, async (signal) => {
         const res = await pool.request({
           path,
-          method: 'POST',
+          method: 'GET',
           headers: {
-            'content-type': 'application/json',
             accept: 'application/json',
             ...(requestId ? { 'x-request-id': requestId } : {})
           },
-          body: JSON.stringify(body),
           signal
         })
         if (res.statusCode !== 200) {
@@ -64,7 +81,7 @@ export function createOffersClient (opts: OffersClientOptions): OffersClient {
         return await res.body.text()
       })
     } catch (err) {
-      throw transportFailure(err, opts.timeoutMs)
+      throw transportFailure(err, opts.timeoutMs, maxBodyBytes)
     }
     try {
       return JSON.parse(text)
@@ -74,10 +91,12 @@ export function createOffersClient (opts: OffersClientOptions): OffersClient {
   }
 
   return {
-    async offersByUser (userId, { requestId } = {}) {
-      const body = await post({ user_id: userId }, requestId)
-      if (!offerList(body)) {
-        const first = offerList.errors?.[0]
+    async offersPage (userId, { limit, cursor, requestId }) {
+      const query = new URLSearchParams({ user_id: String(userId), limit: String(limit) })
+      if (cursor !== undefined) query.set('cursor', cursor)
+      const body = await get(`${root}/offers/?${query.toString()}`, requestId)
+      if (!offersPage(body)) {
+        const first = offersPage.errors?.[0]
         throw new OffersClientError(
           'invalid_body',
           'Offers answered a body outside the contract' +

@@ -1,3 +1,5 @@
 // The typed HTTPS client Users calls Offers with.
-export { OffersClientError, type OffersClientFailure } from './errors.ts'
-export { createOffersClient, type OffersClient, type OffersClientOptions } from './client.ts'
+export { OffersClientError, OffersResponseTooLarge, type OffersClientFailure } from './errors.ts'
+export {
+  createOffersClient, DEFAULT_MAX_BODY_BYTES, type OffersClient, type OffersClientOptions, type PageOptions
+} from './client.ts'

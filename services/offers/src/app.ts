@@ -2,6 +2,9 @@
 import { baseOptions, createServiceApp, protectedRoutes, type App } from '@app/service-kit'
 import type { OffersConfig } from './config.ts'
 import type { DB } from './db/types.ts'
+import { offersPageRepository } from './offers/offers-page.repository.ts'
+import { offersPageRoutes } from './offers/offers-page.routes.ts'
+import { createOffersPages } from './offers/offers-page.service.ts'
 import { offersRepository } from './offers/offers.repository.ts'
 import { createOfferRoutes, findOfferRoutes } from './offers/offers.routes.ts'
 import { createOffersService } from './offers/offers.service.ts'
@@ -19,7 +22,7 @@ export async function buildApp (config: OffersConfig): Promise<App> {
     docs: {
       title: 'Offers service',
       version,
-      description: 'Create offers and find them by offer or by user.',
+      description: 'Create offers and find them by offer or by user, a page at a time.',
       publicUrl: config.PUBLIC_URL,
       tags: [
         { name: 'offers', description: 'Classified offers' },
@@ -28,7 +31,9 @@ export async function buildApp (config: OffersConfig): Promise<App> {
     }
   })
   const offers = createOffersService(offersRepository(app.db))
-  await app.register(protectedRoutes(createOfferRoutes), { offers })
-  await app.register(findOfferRoutes, { offers })
+  const pages = createOffersPages(offersPageRepository(app.db))
+  await app.register(protectedRoutes(createOfferRoutes), { offers, pages })
+  await app.register(findOfferRoutes, { offers, pages })
+  await app.register(offersPageRoutes, { pages })
   return app
 }

@@ -3,5 +3,7 @@ import { AppError } from '@app/service-kit'
 
 export const errors = {
   notSelf: () => new AppError(403, 'FORBIDDEN', 'Offers can only be created for the authenticated user'),
-  userNotFound: (userId: number) => new AppError(404, 'USER_NOT_FOUND', `No user with id ${userId}`)
+  userNotFound: (userId: number) => new AppError(404, 'USER_NOT_FOUND', `No user with id ${userId}`),
+  invalidCursor: () => new AppError(400, 'INVALID_CURSOR',
+    'cursor is not a next_cursor this service gave out for this user_id')
 }

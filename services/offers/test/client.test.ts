@@ -14,9 +14,10 @@ const baseUrl = await listen(h.app)
 const client = createOffersClient({ baseUrl, ca: tls.ca, timeoutMs: 5000 })
 t.teardown(() => client.close())
 
-t.test('a user\'s offers arrive typed, newest first, with the request id passed on', async (t) => {
+t.test('a page of a user\'s offers arrives typed, newest first, with the request id passed on', async (t) => {
   const userId = await h.createUser()
-  t.same(await client.offersByUser(userId, { requestId: 'users-req-1' }), [], 'none yet')
+  const none = await client.offersPage(userId, { limit: 20, requestId: 'users-req-1' })
+  t.same(none, { items: [], next_cursor: null }, 'none yet')
   const created = []
   for (const title of ['Bike', 'Lamp']) {
     const res = await h.app.inject({
@@ -27,7 +28,7 @@ t.test('a user\'s offers arrive typed, newest first, with the request id passed 
     })
     created.push(res.json())
   }
-  const offers = await client.offersByUser(userId, { requestId: 'users-req-2' })
+  const { items: offers } = await client.offersPage(userId, { limit: 20, requestId: 'users-req-2' })
   t.same(offers, created.reverse())
   t.equal(typeof offers[0]?.id, 'number')
   t.ok(!Number.isNaN(Date.parse(offers[0]!.created_at)))
@@ -39,19 +40,25 @@ t.test('a user\'s offers arrive typed, newest first, with the request id passed 
 })
 
 t.test('offers of a user that does not exist: []', async (t) => {
-  t.same(await client.offersByUser(2 ** 40), [])
+  t.same(await client.offersPage(2 ** 40, { limit: 20 }), { items: [], next_cursor: null })
 })
 
 t.test('an id Offers refuses is a status failure, not a crash', async (t) => {
-  const err = await client.offersByUser(0).then(() => undefined, (err: unknown) => err)
-  t.ok(err instanceof OffersClientError)
-  t.match(err, { failure: 'status', statusCode: 400 })
+  for (const call of [
+    client.offersPage(0, { limit: 20 }),
+    client.offersPage(1, { limit: 101 }),
+    client.offersPage(1, { limit: 20, cursor: 'not-a-cursor' })
+  ]) {
+    const err = await call.then(() => undefined, (err: unknown) => err)
+    t.ok(err instanceof OffersClientError)
+    t.match(err, { failure: 'status', statusCode: 400 })
+  }
 })
 
 t.test('a client trusting another CA refuses the real Offers', async (t) => {
   const other = createOffersClient({ baseUrl, ca: await foreignCa(), timeoutMs: 5000 })
   t.teardown(() => other.close())
-  const err = await other.offersByUser(1).then(() => undefined, (err: unknown) => err)
+  const err = await other.offersPage(1, { limit: 20 }).then(() => undefined, (err: unknown) => err)
   t.match(err, { failure: 'transport' })
 })
 

@@ -24,6 +24,20 @@ t.test('the document describes both offer routes fully', async (t) => {
   }
 })
 
+t.test('GET /offers/ is documented from its schemas: query, page, cursor, Link', async (t) => {
+  const list = doc.paths['/offers/'].get
+  t.same(list.security, [], 'listing offers needs no token')
+  t.same(list.parameters.map((p: { name: string, in: string }) => `${p.in}:${p.name}`).sort(),
+    ['query:cursor', 'query:limit', 'query:user_id'])
+  const limit = list.parameters.find((p: { name: string }) => p.name === 'limit')
+  t.match(limit.schema, { minimum: 1, maximum: 100, default: 20 })
+  t.same(Object.keys(list.responses).sort(), ['200', '400', '500', '503'])
+  const page = list.responses['200'].content['application/json'].schema
+  t.same(Object.keys(page.properties).sort(), ['items', 'next_cursor'])
+  t.match(list.description, /Link: <…>; rel="next"/)
+  t.match(doc.paths['/offer/'].post.description, /at most 100/)
+})
+
 t.test('an independent validator accepts the document', async (t) => {
   await t.resolves(validateOpenApi(doc))
 })

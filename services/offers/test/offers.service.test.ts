@@ -21,10 +21,7 @@ function memoryOffers (userIds: number[]): OffersRepository & { rows: OfferRow[]
       rows.push(row)
       return row
     },
-    async findById (id) { return rows.find((r) => r.id === id) },
-    async listByUser (userId) {
-      return rows.filter((r) => r.user_id === userId).sort((a, b) => b.created_at.getTime() - a.created_at.getTime())
-    }
+    async findById (id) { return rows.find((r) => r.id === id) }
   }
 }
 
@@ -56,12 +53,4 @@ t.test('any other failure of the write is passed on as it is', async (t) => {
     createOffersService(repo).create(7, { user_id: 7, title: 'Bike', text: 'Red' }),
     { message: 'connection lost' }
   )
-})
-
-t.test('a user\'s offers come newest first', async (t) => {
-  const offers = createOffersService(memoryOffers([7, 8]))
-  for (const title of ['first', 'second', 'third']) await offers.create(7, { user_id: 7, title, text: 'x' })
-  await offers.create(8, { user_id: 8, title: 'other', text: 'x' })
-  t.same((await offers.byUser(7)).map((o) => o.title), ['third', 'second', 'first'])
-  t.same(await offers.byUser(9), [])
 })

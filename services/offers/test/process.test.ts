@@ -90,7 +90,8 @@ t.test('create over HTTPS with a token, then read it back through the client', a
   })
   t.equal(created.status, 201)
   t.equal(created.headers['x-request-id'], 'proc-create-1')
-  t.same(await client.offersByUser(userId, { requestId: 'proc-list-1' }), [created.body])
+  const listed = await client.offersPage(userId, { limit: 20, requestId: 'proc-list-1' })
+  t.same(listed, { items: [created.body], next_cursor: null })
   const ghost = 2 ** 40
   const refused = await httpsRequest(`${baseUrl}/offer/create/`, {
     ca: tls.ca,
@@ -102,7 +103,7 @@ t.test('create over HTTPS with a token, then read it back through the client', a
 
 t.test('logs are JSON lines that carry the request id and never the token', async (t) => {
   const done = await logLine((l) => l.reqId === 'proc-list-1' && l.msg === 'request completed')
-  t.match(done, { req: { method: 'POST', url: '/offer/' }, res: { statusCode: 200 } })
+  t.match(done, { req: { method: 'GET', url: /^\/offers\/\?user_id=\d+&limit=20$/ }, res: { statusCode: 200 } })
   t.equal(logs.filter((l) => l.reqId === 'proc-list-1').length, 1, 'one line per request')
   t.notMatch(JSON.stringify(logs), /authorization|Bearer|eyJ/i)
 })

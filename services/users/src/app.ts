@@ -50,7 +50,8 @@ export async function buildApp (config: UsersConfig): Promise<App> {
     await app.register(offersClientPlugin, {
       baseUrl: config.OFFERS_URL,
       ca: config.offersCa,
-      timeoutMs: config.OFFERS_TIMEOUT_MS
+      timeoutMs: config.OFFERS_TIMEOUT_MS,
+      maxBodyBytes: config.OFFERS_MAX_BODY_BYTES
     })
     await app.register(attemptStorePlugin, {
       redisUrl: config.RATE_LIMIT_REDIS_URL,
@@ -72,7 +73,9 @@ export async function buildApp (config: UsersConfig): Promise<App> {
       limiter,
       refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS
     })
-    const users = createUsersService({ store, passwords, limiter, offers: app.offers })
+    const users = createUsersService({
+      store, passwords, limiter, offers: app.offers, offersEmbedLimit: config.USER_OFFERS_EMBED_LIMIT
+    })
     const limits = {
       registrationsPerHour: config.REGISTER_MAX_PER_IP_PER_HOUR,
       passwordChangesPerHour: config.PASSWORD_CHANGE_MAX_PER_IP_PER_HOUR

@@ -20,6 +20,10 @@ export const UsersSettings = Type.Object({
   RATE_LIMIT_REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' }),
   OFFERS_URL: Type.String({ pattern: '^https://' }),
   OFFERS_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60_000 }),
+  // the newest offers GET /user/{id}/ embeds; offers_next_cursor continues with Offers' GET /offers/
+  USER_OFFERS_EMBED_LIMIT: Type.Integer({ minimum: 1, maximum: 100 }),
+  // the longest answer the Offers client reads; 100 offers of the largest size fit in the default (8 MiB)
+  OFFERS_MAX_BODY_BYTES: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
   TLS_CA_FILE: Type.String({ minLength: 1 }),
   // audit trail retention (plugins/audit-retention.ts): how long events are kept, how often and how much is swept
   AUDIT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 36_500 }),
@@ -43,6 +47,8 @@ function defaults () {
     PASSWORD_CHANGE_MAX_PER_IP_PER_HOUR: 10,
     RATE_LIMIT_REDIS_PREFIX: 'classifieds:users:',
     OFFERS_TIMEOUT_MS: 2000,
+    USER_OFFERS_EMBED_LIMIT: 100,
+    OFFERS_MAX_BODY_BYTES: 8 * 1024 * 1024,
     AUDIT_RETENTION_DAYS: 365,
     AUDIT_SWEEP_INTERVAL_SECONDS: 3600,
     AUDIT_SWEEP_BATCH: 1000

@@ -22,7 +22,9 @@ t.test('defaults per APP_SETTINGS: bcrypt cost 12 in production, 4 in tests; ' +
     BCRYPT_COST: 12,
     ACCESS_TOKEN_TTL_SECONDS: 15 * 60,
     REFRESH_TOKEN_TTL_DAYS: 30,
-    OFFERS_TIMEOUT_MS: 2000
+    OFFERS_TIMEOUT_MS: 2000,
+    USER_OFFERS_EMBED_LIMIT: 100,
+    OFFERS_MAX_BODY_BYTES: 8 * 1024 * 1024
   }
   t.match(production, {
     ...expected,
@@ -37,6 +39,12 @@ t.test('a bad value stops the boot with the variable\'s name', async (t) => {
   const cases: Array<[Record<string, string>, RegExp]> = [
     [{ BCRYPT_COST: '3' }, /BCRYPT_COST/],
     [{ OFFERS_URL: 'http://offers' }, /OFFERS_URL/],
+    [{ USER_OFFERS_EMBED_LIMIT: '0' }, /USER_OFFERS_EMBED_LIMIT/],
+    [{ USER_OFFERS_EMBED_LIMIT: '101' }, /USER_OFFERS_EMBED_LIMIT/],
+    [{ USER_OFFERS_EMBED_LIMIT: 'all' }, /USER_OFFERS_EMBED_LIMIT/],
+    [{ OFFERS_MAX_BODY_BYTES: '100' }, /OFFERS_MAX_BODY_BYTES/],
+    [{ OFFERS_MAX_BODY_BYTES: '1e12' }, /OFFERS_MAX_BODY_BYTES/],
+    [{ OFFERS_MAX_BODY_BYTES: '8MB' }, /OFFERS_MAX_BODY_BYTES/],
     [{ LOGIN_MAX_FAILURES: 'many' }, /LOGIN_MAX_FAILURES/]
   ]
   for (const [env, name] of cases) {

@@ -46,9 +46,13 @@ t.test('oneself: every field, email included, and the offers, newest first; ' +
   const res = await get(`/user/${me.user.id}/`, { ...me.auth, 'x-request-id': 'trace-me-123' })
   t.equal(res.statusCode, 200)
   const body = res.json()
-  t.same(Object.keys(body).sort(), ['created_at', 'email', 'id', 'offers', 'updated_at', 'username'])
+  t.same(
+    Object.keys(body).sort(),
+    ['created_at', 'email', 'id', 'offers', 'offers_next_cursor', 'updated_at', 'username']
+  )
   t.match(body, { id: me.user.id, username: me.user.username, email: me.user.email, created_at: me.user.created_at })
   t.same(body.offers, [second, first])
+  t.equal(body.offers_next_cursor, null, 'every offer is here')
   t.equal(res.headers['x-request-id'], 'trace-me-123')
   t.ok(await offersProcess.waitForOutput(/"reqId":"trace-me-123"/), 'Offers logged the same request id')
 })
@@ -65,7 +69,8 @@ t.test('503 problem+json whichever way Offers fails, never a user with an empty 
   const cases: Array<[string, string]> = [
     ['nothing listens', 'https://127.0.0.1:1'],
     ['Offers answers 500', await upstream(500, '{"status":500}')],
-    ['Offers answers a body off the contract', await upstream(200, '[{"id":"not a number"}]')]
+    ['Offers answers a body off the contract', await upstream(200, '{"items":[{"id":"not a number"}]}')],
+    ['Offers answers the old list', await upstream(200, '[]')]
   ]
   for (const [label, url] of cases) {
     const { app } = await buildTestApp(t, { db: ctx.db, keys: ctx.keys, env: { OFFERS_URL: url } })

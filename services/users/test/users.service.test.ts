@@ -1,6 +1,7 @@
 // Unit: account rules without HTTP or PostgreSQL — only yourself, uniqueness, passwords, Offers failures.
 import t from 'tap'
-import { OffersClientError } from '@app/offers-client'
+import type { OffersPage } from '@app/contracts'
+import { OffersClientError, OffersResponseTooLarge, type PageOptions } from '@app/offers-client'
 import { memoryAttemptStore } from '../src/auth/attempt-store.ts'
 import { createLoginLimiter } from '../src/auth/login-limiter.ts'
 import { createUsersService } from '../src/users/users.service.ts'
@@ -8,7 +9,9 @@ import { memoryStore, plainPasswords } from './helpers/memory-store.ts'
 
 const quietLog = { warn: () => {} }
 
-function setup (offersByUser = async () => []) {
+const noOffers = async (): Promise<OffersPage> => ({ items: [], next_cursor: null })
+
+function setup (offersPage: (userId: number, opts: PageOptions) => Promise<OffersPage> = noOffers) {
   const store = memoryStore()
   const attempts = memoryAttemptStore()
   t.teardown(() => attempts.close())
@@ -18,7 +21,12 @@ function setup (offersByUser = async () => []) {
     maxFailuresPerUsername: 100,
     windowSeconds: 900
   })
-  return { store, users: createUsersService({ store, passwords: plainPasswords, limiter, offers: { offersByUser } }) }
+  return {
+    store,
+    users: createUsersService({
+      store, passwords: plainPasswords, limiter, offers: { offersPage }, offersEmbedLimit: 7
+    })
+  }
 }
 
 const request = { id: 'r1', ip: '192.0.2.1', headers: { 'user-agent': 'unit-test' }, log: quietLog }
@@ -70,7 +78,7 @@ t.test('another user\'s page omits the email; one\'s own shows it', async (t) =>
   const { users } = setup()
   const { id } = await users.register(alice, request)
   t.notOk('email' in await users.user(id + 1, id, request))
-  t.match(await users.user(id, id, request), { email: 'alice@example.com', offers: [] })
+  t.match(await users.user(id, id, request), { email: 'alice@example.com', offers: [], offers_next_cursor: null })
   await t.rejects(users.user(id, id + 1, request), { statusCode: 404, code: 'USER_NOT_FOUND' })
 })
 
@@ -81,6 +89,26 @@ t.test('Offers failing in any way is 503 OFFERS_UNAVAILABLE, never an empty list
   await t.rejects(users.user(id, id, { ...request, log: { warn: (details) => { warned.push(details) } } }),
     { statusCode: 503, code: 'OFFERS_UNAVAILABLE' })
   t.match(warned, [{ failure: 'timeout' }], 'the reason goes to the log')
+})
+
+t.test('the embedded offers are one page of the configured size; its cursor is passed on', async (t) => {
+  const asked: Array<[number, PageOptions]> = []
+  const { users } = setup(async (userId, opts) => {
+    asked.push([userId, opts])
+    return { items: [], next_cursor: 'abc' }
+  })
+  const { id } = await users.register(alice, request)
+  t.match(await users.user(id, id, request), { offers: [], offers_next_cursor: 'abc' })
+  t.same(asked, [[id, { limit: 7, requestId: 'r1' }]])
+})
+
+t.test('an answer past the client\'s body cap is 503 OFFERS_UNAVAILABLE too', async (t) => {
+  const { users } = setup(async () => { throw new OffersResponseTooLarge(1024) })
+  const { id } = await users.register(alice, request)
+  const warned: object[] = []
+  await t.rejects(users.user(id, id, { ...request, log: { warn: (details) => { warned.push(details) } } }),
+    { statusCode: 503, code: 'OFFERS_UNAVAILABLE' })
+  t.match(warned, [{ failure: 'too_large' }])
 })
 
 t.test('a wrong current_password counts as a failed login of the account: locked after the limit', async (t) => {

@@ -1,5 +1,4 @@
-// SQL on offers.offers: insert, by id, and a user's offers newest first (the (user_id, created_at desc, id desc)
-// index serves it).
+// SQL on offers.offers: insert and by id (a user's offers, a page at a time, are in offers-page.repository.ts).
 import type { Insertable, Kysely, Selectable } from 'kysely'
 import type { DB, OffersTable } from '../db/types.ts'
 
@@ -9,19 +8,10 @@ export type NewOfferRow = Pick<Insertable<OffersTable>, 'user_id' | 'title' | 't
 export interface OffersRepository {
   insert: (values: NewOfferRow) => Promise<OfferRow>
   findById: (id: number) => Promise<OfferRow | undefined>
-  listByUser: (userId: number) => Promise<OfferRow[]>
 }
 
 const columns = ['id', 'user_id', 'title', 'text', 'created_at'] as const
-
-/** The query behind listByUser, apart so that a test can check its plan. */
-export function offersByUserQuery (db: Kysely<DB>, userId: number) {
-  return db.selectFrom('offers.offers')
-    .select(columns)
-    .where('user_id', '=', userId)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-}
+export { columns as offerColumns }
 
 export function offersRepository (db: Kysely<DB>): OffersRepository {
   return {
@@ -29,7 +19,6 @@ export function offersRepository (db: Kysely<DB>): OffersRepository {
       .values({ user_id: userId, title, text })
       .returning(columns)
       .executeTakeFirstOrThrow(),
-    findById: (id) => db.selectFrom('offers.offers').select(columns).where('id', '=', id).executeTakeFirst(),
-    listByUser: (userId) => offersByUserQuery(db, userId).execute()
+    findById: (id) => db.selectFrom('offers.offers').select(columns).where('id', '=', id).executeTakeFirst()
   }
 }

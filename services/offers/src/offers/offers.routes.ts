@@ -1,9 +1,11 @@
 // POST /offer/create/ (behind a token: registered in a protected scope) and POST /offer/ (by offer_id or user_id).
 import { CreateOfferBody, Offer, OfferQueryBody, OfferQueryResult } from '@app/contracts'
 import { bodyProblems, problems, type App } from '@app/service-kit'
+import { linkNext, MAX_PAGE } from './offers-page.routes.ts'
+import type { OffersPages } from './offers-page.service.ts'
 import type { OffersService } from './offers.service.ts'
 
-export interface OfferRoutesOptions { offers: OffersService }
+export interface OfferRoutesOptions { offers: OffersService, pages: OffersPages }
 
 export async function createOfferRoutes (app: App, { offers }: OfferRoutesOptions): Promise<void> {
   app.post('/offer/create/', {
@@ -19,21 +21,24 @@ export async function createOfferRoutes (app: App, { offers }: OfferRoutesOption
   }, async (request, reply) => reply.code(201).send(await offers.create(request.userId, request.body)))
 }
 
-export async function findOfferRoutes (app: App, { offers }: OfferRoutesOptions): Promise<void> {
+export async function findOfferRoutes (app: App, { offers, pages }: OfferRoutesOptions): Promise<void> {
   app.post('/offer/', {
     schema: {
       tags: ['offers'],
       operationId: 'findOffers',
       summary: 'Find offers',
-      description: 'With `offer_id`: that offer, or `[]` when there is none. With `user_id`: the user\'s offers, ' +
-        'newest first (`[]` when none). Exactly one of the two.',
+      description: 'With `offer_id`: that offer, or `[]` when there is none. With `user_id`: the user\'s newest ' +
+        `offers, at most ${MAX_PAGE} (\`[]\` when none); when there are more, \`Link: <…>; rel="next"\` ` +
+        'continues with `GET /offers/`. Exactly one of the two.',
       body: OfferQueryBody,
       response: { 200: OfferQueryResult, ...problems(...bodyProblems) }
     }
-  }, async (request) => {
+  }, async (request, reply) => {
     const { offer_id: offerId, user_id: userId } = request.body
     if (offerId !== undefined) return (await offers.byId(offerId)) ?? []
-    // The schema admits exactly one property, so userId is set here.
-    return offers.byUser(userId!)
+    // The schema admits exactly one property, so userId is set here. The shape stays a list; the rest is paged.
+    const page = await pages.page(userId!, MAX_PAGE)
+    linkNext(reply, userId!, MAX_PAGE, page.next_cursor)
+    return page.items
   })
 }

@@ -7,7 +7,6 @@ import type { OfferRow, OffersRepository } from './offers.repository.ts'
 export interface OffersService {
   create: (callerId: number, input: CreateOfferBody) => Promise<Offer>
   byId: (id: number) => Promise<Offer | undefined>
-  byUser: (userId: number) => Promise<Offer[]>
 }
 
 function toOffer (row: OfferRow): Offer {
@@ -19,6 +18,7 @@ function toOffer (row: OfferRow): Offer {
     created_at: row.created_at.toISOString()
   }
 }
+export { toOffer }
 
 export function createOffersService (offers: OffersRepository): OffersService {
   return {
@@ -35,9 +35,6 @@ export function createOffersService (offers: OffersRepository): OffersService {
     async byId (id) {
       const row = await offers.findById(id)
       return row && toOffer(row)
-    },
-    async byUser (userId) {
-      return (await offers.listByUser(userId)).map(toOffer)
     }
   }
 }

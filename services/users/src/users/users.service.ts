@@ -26,7 +26,9 @@ export interface UsersServiceDeps {
   passwords: Passwords
   /** a wrong current_password is a failed login of the account */
   limiter: LoginLimiter
-  offers: Pick<OffersClient, 'offersByUser'>
+  offers: Pick<OffersClient, 'offersPage'>
+  /** USER_OFFERS_EMBED_LIMIT: the newest offers a user is shown with */
+  offersEmbedLimit: number
 }
 
 export interface UsersService {
@@ -51,7 +53,9 @@ async function unique<T> (write: Promise<T>): Promise<T> {
   }
 }
 
-export function createUsersService ({ store, passwords, limiter, offers }: UsersServiceDeps): UsersService {
+export function createUsersService (
+  { store, passwords, limiter, offers, offersEmbedLimit }: UsersServiceDeps
+): UsersService {
   /** The hash `current_password` was checked against, when one was given; a wrong one counts as a failed login. */
   async function provenHash (userId: number, currentPassword: string | undefined, request: RequestContext) {
     if (currentPassword === undefined) return undefined
@@ -72,10 +76,13 @@ export function createUsersService ({ store, passwords, limiter, offers }: Users
     return account.password_hash
   }
 
-  /** The user's offers; any way the call fails is a 503 for the client, and its reason goes to the log. */
+  /**
+   * The user's newest offers and where the rest continue; any way the call fails (a body past the client's cap too)
+   * is a 503 for the client, and its reason goes to the log.
+   */
   async function offersOf (userId: number, request: RequestContext) {
     try {
-      return await offers.offersByUser(userId, { requestId: request.id })
+      return await offers.offersPage(userId, { limit: offersEmbedLimit, requestId: request.id })
     } catch (err) {
       if (!(err instanceof OffersClientError)) throw err
       request.log.warn({ failure: err.failure, statusCode: err.statusCode, detail: err.message }, 'offers unavailable')
@@ -99,7 +106,8 @@ export function createUsersService ({ store, passwords, limiter, offers }: Users
       const row = await store.users.findById(userId)
       if (!row) throw errors.userNotFound()
       const { email, ...shown } = toUser(row)
-      return { ...shown, ...(callerId === userId ? { email } : {}), offers: await offersOf(userId, request) }
+      const { items, next_cursor: next } = await offersOf(userId, request)
+      return { ...shown, ...(callerId === userId ? { email } : {}), offers: items, offers_next_cursor: next }
     },
 
     async page ({ page_num: pageNum, page_size: pageSize }) {

@@ -5,6 +5,7 @@ import { OfferList, type Offer } from '@app/contracts'
 import { createAjv } from '@app/service-kit'
 import { withBudget } from './budget.ts'
 import { OffersClientError, transportFailure } from './errors.ts'
+import { observed, type OnOffersOutcome } from './outcomes.ts'
 
 export interface OffersClientOptions {
   /** e.g. https://localhost:3002 */
@@ -14,6 +15,8 @@ export interface OffersClientOptions {
   /** overall budget for one call, connect to last body byte */
   timeoutMs: number
   connections?: number
+  /** told how each call ended and how long it took (the Users service's metrics) */
+  onOutcome?: OnOffersOutcome
 }
 
 export interface OffersClient {
@@ -29,6 +32,11 @@ const offerList = createAjv().compile<Offer[]>(OfferList)
 const KEEP_ALIVE_MS = 10_000
 
 export function createOffersClient (opts: OffersClientOptions): OffersClient {
+  const client = offersClient(opts)
+  return { ...client, offersByUser: observed(client.offersByUser, opts.onOutcome) }
+}
+
+function offersClient (opts: OffersClientOptions): OffersClient {
   const base = new URL(opts.baseUrl)
   if (base.protocol !== 'https:') throw new Error(`The Offers URL must be https (got ${base.protocol})`)
   const path = `${base.pathname.replace(/\/$/, '')}/offer/`

@@ -6,6 +6,7 @@ import { createLoginLimiter } from './auth/login-limiter.ts'
 import { createPasswords } from './auth/passwords.ts'
 import { accessTokens, signingKid } from './auth/tokens.ts'
 import type { UsersConfig } from './config.ts'
+import { usersMetrics } from './metrics.ts'
 import { createStore } from './db/store.ts'
 import type { DB } from './db/types.ts'
 import { attemptStorePlugin } from './plugins/attempt-store.ts'
@@ -41,10 +42,12 @@ export async function buildApp (config: UsersConfig): Promise<App> {
     }
   })
   try {
+    const metrics = usersMetrics(app.metrics)
     await app.register(offersClientPlugin, {
       baseUrl: config.OFFERS_URL,
       ca: config.offersCa,
-      timeoutMs: config.OFFERS_TIMEOUT_MS
+      timeoutMs: config.OFFERS_TIMEOUT_MS,
+      onOutcome: metrics.offersCall
     })
     await app.register(attemptStorePlugin, {
       redisUrl: config.RATE_LIMIT_REDIS_URL,
@@ -52,7 +55,10 @@ export async function buildApp (config: UsersConfig): Promise<App> {
     })
     await app.register(rateLimitPlugin)
     const store = createStore(app.db)
-    const passwords = await createPasswords({ cost: config.BCRYPT_COST, maxQueue: config.BCRYPT_MAX_QUEUE })
+    const passwords = await createPasswords({
+      cost: config.BCRYPT_COST, maxQueue: config.BCRYPT_MAX_QUEUE, onWait: metrics.bcryptWait
+    })
+    metrics.watchBcryptQueue(passwords.queued)
     const limiter = createLoginLimiter({
       store: app.attempts,
       maxFailures: config.LOGIN_MAX_FAILURES,
@@ -64,7 +70,8 @@ export async function buildApp (config: UsersConfig): Promise<App> {
       passwords,
       accessTokens: accessTokens(app.jwt, config.ACCESS_TOKEN_TTL_SECONDS),
       limiter,
-      refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS
+      refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+      onReuse: metrics.refreshReuse
     })
     const users = createUsersService({ store, passwords, limiter, offers: app.offers })
     const limits = {
@@ -75,7 +82,8 @@ export async function buildApp (config: UsersConfig): Promise<App> {
     await app.register(authRoutes, {
       auth,
       loginsPerIpPerMinute: config.LOGIN_MAX_PER_IP_PER_MINUTE,
-      publicKeys: config.publicKeys
+      publicKeys: config.publicKeys,
+      metrics
     })
     await app.register(protectedRoutes(userRoutes), { users, limits })
   } catch (err) {

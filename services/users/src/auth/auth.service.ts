@@ -16,6 +16,8 @@ export interface AuthServiceDeps {
   accessTokens: AccessTokens
   limiter: LoginLimiter
   refreshTtlDays: number
+  /** told of each refresh-token reuse (the metrics) */
+  onReuse?: () => void
 }
 
 /** Where a request comes from: its client address (grouped by client-address.ts for the limits). */
@@ -30,7 +32,7 @@ export interface AuthService {
 const DAY_MS = 86_400_000
 
 export function createAuthService (
-  { store, passwords, accessTokens, limiter, refreshTtlDays }: AuthServiceDeps
+  { store, passwords, accessTokens, limiter, refreshTtlDays, onReuse }: AuthServiceDeps
 ): AuthService {
   /** A new refresh token in `familyId`, written through `trx`, and the access token that goes with it. */
   async function issue (trx: Store, userId: number, familyId: string): Promise<TokenPair> {
@@ -59,7 +61,10 @@ export function createAuthService (
     const consumed = await trx.refreshTokens.consume(hash)
     if (consumed) return consumed
     const known = await trx.refreshTokens.find(hash)
-    if (known?.used_at) await trx.refreshTokens.revoke({ family_id: known.family_id })
+    if (known?.used_at) {
+      await trx.refreshTokens.revoke({ family_id: known.family_id })
+      onReuse?.()
+    }
     return undefined
   }
 

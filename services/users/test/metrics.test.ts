@@ -110,5 +110,5 @@ t.test('a metrics port already taken stops the boot, naming METRICS_PORT', async
   const { app: second } = await buildTestApp(t, {
     db, keys, env: { METRICS_PORT: String(port), METRICS_HOST: '127.0.0.1' }
   })
-  await t.rejects(second.ready(), /METRICS_PORT/)
+  await t.rejects(async () => { await second.ready() }, /METRICS_PORT/)
 })

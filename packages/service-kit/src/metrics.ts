@@ -74,7 +74,7 @@ function metricsServer (registry: Registry): Server {
       return
     }
     res.writeHead(404, { 'content-type': 'application/problem+json' })
-      .end(JSON.stringify(problem(404, 'NOT_FOUND', 'Only GET /metrics is served on this port')))
+      .end(JSON.stringify(problem(404, 'ROUTE_NOT_FOUND', 'Only GET /metrics is served on this port')))
   })
   server.headersTimeout = 10_000
   server.requestTimeout = 30_000

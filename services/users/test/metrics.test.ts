@@ -14,7 +14,7 @@ t.test('metrics off (the testing default): the API port answers 404 problem+json
   const res = await app.inject({ method: 'GET', url: '/metrics' })
   t.equal(res.statusCode, 404)
   t.match(res.headers['content-type'], /^application\/problem\+json/)
-  t.match(res.json(), { status: 404, code: 'NOT_FOUND' })
+  t.match(res.json(), { status: 404, code: 'ROUTE_NOT_FOUND' })
 })
 
 t.test('metrics on: their own port, by route template and outcome', async (t) => {
@@ -53,6 +53,7 @@ t.test('metrics on: their own port, by route template and outcome', async (t) =>
   const elsewhere = await fetch(`${url}/other`)
   t.equal(elsewhere.status, 404)
   t.match(elsewhere.headers.get('content-type'), /^application\/problem\+json/)
+  t.equal((await elsewhere.json() as { code: string }).code, 'ROUTE_NOT_FOUND')
 
   const me = await session(app)
   const victim = await register(app)

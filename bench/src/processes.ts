@@ -119,7 +119,9 @@ function common (svc: ServiceSpec, port: number, databaseUrl: string, files: Sta
     // as behind a balancer in production: the address HAProxy connects from (startBalancer) is trusted
     TRUST_PROXY: BALANCER_SOURCE_ADDRESS,
     // no balancer waits on the bench's stop
-    SHUTDOWN_DRAIN_MS: '0'
+    SHUTDOWN_DRAIN_MS: '0',
+    // off, as in development: the production default (9464/9465) would clash between runs; the metrics pair sets it
+    METRICS_PORT: '0'
   }
 }
 
@@ -187,7 +189,41 @@ export async function startRedisUsers (
   return { users: proc, redisPid: redis.pid }
 }
 
-export type Services = Awaited<ReturnType<typeof startServices>> & { usersRedis?: RunningProcess }
+export interface MetricsPair {
+  users: RunningProcess
+  offers: RunningProcess
+  /** each service's GET /metrics on plain HTTP */
+  metricsUrls: string[]
+}
+
+/**
+ * For the metrics scenario: a second Offers and a second Users (pointed at it), from the same build with the same
+ * settings plus METRICS_PORT: the two user_get runs differ only there.
+ */
+export async function startMetricsPair (
+  cleanup: Cleanup, urls: { users: string, offers: string }, files: StackFiles, options: ProcessOptions = {}
+): Promise<MetricsPair> {
+  const entry = (s: ServiceSpec) => options.profileDir ? s.compiled : s.built
+  const metricsPorts = [await freePort(), await freePort()]
+  const metricsEnv = (port: number) => ({ METRICS_PORT: String(port), METRICS_HOST: '127.0.0.1' })
+  const offersProc = await startProcess(cleanup, 'offers_metrics', entry(offers), {
+    ...common(offers, await freePort(), urls.offers, files), ...metricsEnv(metricsPorts[0]!)
+  }, files, serviceNodeArgs('offers', options))
+  const usersProc = await startProcess(cleanup, 'users_metrics', entry(users), {
+    ...usersEnv(await freePort(), urls.users, offersProc.origin, files), ...metricsEnv(metricsPorts[1]!)
+  }, files, serviceNodeArgs('users', options))
+  return {
+    users: usersProc,
+    offers: offersProc,
+    metricsUrls: metricsPorts.map((port) => `http://127.0.0.1:${port}/metrics`)
+  }
+}
+
+export type Services = Awaited<ReturnType<typeof startServices>> & {
+  usersRedis?: RunningProcess
+  usersMetrics?: RunningProcess
+  offersMetrics?: RunningProcess
+}
 
 /**
  * HAProxy in front of both running services (TLS terminated with the bench's certificate, re-encrypted, health

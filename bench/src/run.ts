@@ -18,9 +18,13 @@ import { parseOptions, type BenchOptions } from './options.ts'
 import { measurePages } from './pages.ts'
 import { buildReport } from './report.ts'
 import { scale } from './scale.ts'
-import { mainScenarios, REDIS_SCENARIO, throughBalancer, USER_GET_LB, type Scenario } from './scenarios.ts'
+import {
+  mainScenarios, METRICS_SCENARIO, REDIS_SCENARIO, throughBalancer, USER_GET_LB, type Scenario
+} from './scenarios.ts'
 import { grow, PASSWORD, seedDb, seeded, truncateAll, username } from './seed.ts'
-import { startBalancer, startRedisUsers, startServices, type RunningProcess, type Services } from './processes.ts'
+import {
+  startBalancer, startMetricsPair, startRedisUsers, startServices, type RunningProcess, type Services
+} from './processes.ts'
 import { formatCpuTable, formatFootprintTable, formatTable, formatTargets } from './table.ts'
 
 const BCRYPT_COST = 12
@@ -86,11 +90,25 @@ async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
     done(healthy(redisUsers.users))
   }
 
+  if (selected({ name: METRICS_SCENARIO })) {
+    done = begin('starting a second Offers and Users with METRICS_PORT, each scraped every second')
+    const pair = await startMetricsPair(cleanup, database.urls, files, options)
+    services.usersMetrics = pair.users
+    services.offersMetrics = pair.offers
+    // 15 times Prometheus' default rate: the scrapes' own cost is in the numbers, and then some
+    const scraper = setInterval(() => {
+      for (const url of pair.metricsUrls) void fetch(url).then((res) => res.text()).catch(() => {})
+    }, 1000)
+    cleanup.defer('the metrics scraper', () => clearInterval(scraper))
+    done(`${healthy(pair.offers)}, ${healthy(pair.users)}`)
+  }
+
+  // every process of a kind: those a scenario does not load stay idle
+  const all = (...procs: Array<RunningProcess | undefined>) => () => procs.filter((p) => p).map((p) => p!.pid)
   const cpuGroups: Record<string, () => number[]> = {
-    // both Users processes: the one a scenario does not load stays idle
-    users: () => [services.users.pid, ...(services.usersRedis ? [services.usersRedis.pid] : [])],
+    users: all(services.users, services.usersRedis, services.usersMetrics),
     ...(redisPid ? { redis: () => [redisPid!] } : {}),
-    offers: () => [services.offers.pid],
+    offers: all(services.offers, services.offersMetrics),
     ...(database.postmasterPid ? { postgres: () => withChildren(database.postmasterPid!) } : {}),
     autocannon: () => [process.pid]
   }

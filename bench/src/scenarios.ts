@@ -6,8 +6,8 @@ export interface Scenario {
   name: string
   /** the route as the contract writes it */
   route: string
-  /** usersRedis: the second Users, whose limits are in Redis (processes.ts) */
-  service: 'users' | 'offers' | 'usersRedis'
+  /** usersRedis: the second Users, whose limits are in Redis; usersMetrics: the pair with metrics on (processes.ts) */
+  service: 'users' | 'offers' | 'usersRedis' | 'usersMetrics'
   token?: string
   next: (i: number) => Target
   /** the status of a correct answer, and what else must hold of its body (a message when it does not) */
@@ -71,6 +71,9 @@ export function offersByUserScenario (name: string, seeded: Seeded, usersWithOff
   }
 }
 
+/** user_get on a Users and an Offers with metrics on (scraped every second): run.ts starts them when selected. */
+export const METRICS_SCENARIO = 'user_get_metrics'
+
 /** The auth scenario on a Users whose limits are in Redis: run.ts starts that Users only when it is selected. */
 export const REDIS_SCENARIO = 'user_auth_redis'
 
@@ -103,16 +106,18 @@ export function mainScenarios ({ seeded, reader }: MainContext): Scenario[] {
     // every request waits for a cost-12 hash behind the others: seconds, not milliseconds
     timeoutSeconds: 60
   }
+  const userGet: Scenario = {
+    name: 'user_get',
+    route: 'GET /user/{id}/',
+    service: 'users',
+    token: reader.token,
+    next: (i) => ({ method: 'GET', path: `/user/${userId(i)}/` }),
+    expect: { status: 200, check: (b) => offersOf(OFFERS_PER_USER)(b?.offers) },
+    ratioOf: 'bare'
+  }
   return [
-    {
-      name: 'user_get',
-      route: 'GET /user/{id}/',
-      service: 'users',
-      token: reader.token,
-      next: (i) => ({ method: 'GET', path: `/user/${userId(i)}/` }),
-      expect: { status: 200, check: (b) => offersOf(OFFERS_PER_USER)(b?.offers) },
-      ratioOf: 'bare'
-    },
+    userGet,
+    { ...userGet, name: METRICS_SCENARIO, route: 'GET /user/{id}/ (metrics on)', service: 'usersMetrics' },
     offersByUserScenario('offers_by_user', seeded, [seeded.users.minId, seeded.users.maxId]),
     {
       name: 'offer_by_id',

@@ -5,6 +5,7 @@ import { OffersPage } from '@app/contracts'
 import { createAjv } from '@app/service-kit'
 import { withBudget } from './budget.ts'
 import { OffersClientError, transportFailure } from './errors.ts'
+import { observed, type OnOffersOutcome } from './outcomes.ts'
 
 export interface OffersClientOptions {
   /** e.g. https://localhost:3002 */
@@ -16,6 +17,8 @@ export interface OffersClientOptions {
   connections?: number
   /** the largest response body read, in bytes; a longer one fails as OffersResponseTooLarge (default 8 MiB) */
   maxBodyBytes?: number
+  /** told how each call ended and how long it took (the Users service's metrics) */
+  onOutcome?: OnOffersOutcome
 }
 
 export interface PageOptions {
@@ -45,6 +48,11 @@ const KEEP_ALIVE_MS = 10_000
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 
 export function createOffersClient (opts: OffersClientOptions): OffersClient {
+  const client = offersClient(opts)
+  return { ...client, offersPage: observed(client.offersPage, opts.onOutcome) }
+}
+
+function offersClient (opts: OffersClientOptions): OffersClient {
   const base = new URL(opts.baseUrl)
   if (base.protocol !== 'https:') throw new Error(`The Offers URL must be https (got ${base.protocol})`)
   const root = base.pathname.replace(/\/$/, '')

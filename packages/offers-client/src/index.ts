@@ -3,3 +3,4 @@ export { OffersClientError, OffersResponseTooLarge, type OffersClientFailure } f
 export {
   createOffersClient, DEFAULT_MAX_BODY_BYTES, type OffersClient, type OffersClientOptions, type PageOptions
 } from './client.ts'
+export { outcomeOf, type OffersCallOutcome, type OnOffersOutcome } from './outcomes.ts'

@@ -10,6 +10,7 @@ import { connectionDefaults, fastifyServerOptions, nodeServerOptions, type Conne
 import { databaseAnswers, databasePlugin, type DbOptions } from './database.ts'
 import { docsPlugin, type DocsOptions } from './docs.ts'
 import { healthRoutes } from './health.ts'
+import { metricsPlugin, type MetricsOptions } from './metrics.ts'
 import { strictJsonBodies } from './json-body.ts'
 import { genReqId, loggerOptions, requestLogPlugin } from './logging.ts'
 import { frameworkErrors, problemPlugin } from './problems.ts'
@@ -31,6 +32,8 @@ export interface ServiceAppOptions {
   trustProxy?: string[]
   /** how long a stopping process keeps serving while /ready says 503 (shutdown.ts); 0 when left out */
   drainMs?: number
+  /** Prometheus metrics on their own listener (metrics.ts); off when left out */
+  metrics?: MetricsOptions
 }
 
 /**
@@ -101,6 +104,9 @@ export interface BaseConfig {
   MAX_CONNECTIONS: number
   TRUST_PROXY: string
   SHUTDOWN_DRAIN_MS: number
+  HOST: string
+  METRICS_PORT: number
+  METRICS_HOST?: string
   tls?: { key: string, cert: string }
   publicKeys: PublicJwk[]
 }
@@ -121,6 +127,10 @@ export function baseOptions (config: BaseConfig): Omit<ServiceAppOptions, 'docs'
     database: { url: config.DATABASE_URL, max: config.DB_POOL_MAX, min: config.DB_POOL_MIN },
     trustProxy: trustedProxies(config.TRUST_PROXY),
     drainMs: config.SHUTDOWN_DRAIN_MS,
+    metrics: {
+      ...(config.METRICS_PORT ? { port: config.METRICS_PORT } : {}),
+      host: config.METRICS_HOST ?? config.HOST
+    },
     auth: {
       publicKeys: config.publicKeys,
       issuer: config.JWT_ISSUER,
@@ -146,6 +156,8 @@ export async function createServiceApp (opts: ServiceAppOptions): Promise<App> {
     hsts: { maxAge: 31_536_000, includeSubDomains: true }
   })
   await app.register(databasePlugin, opts.database)
+  // before any route, so that every route and the not-found handler are timed
+  await app.register(metricsPlugin, opts.metrics ?? { host: 'localhost' })
   await app.register(authPlugin, opts.auth)
   await app.register(docsPlugin, opts.docs)
   await app.register(healthRoutes, { ready: () => databaseAnswers(app.db), draining: () => app.shutdown.draining })

@@ -46,7 +46,10 @@ export const commonConfig = {
   // behind a balancer: whose X-Forwarded-For is believed (trustedProxies), and how long a stopping replica keeps
   // serving while no longer ready (shutdown.ts)
   TRUST_PROXY: Type.String(),
-  SHUTDOWN_DRAIN_MS: Type.Integer({ minimum: 0, maximum: 60_000 })
+  SHUTDOWN_DRAIN_MS: Type.Integer({ minimum: 0, maximum: 60_000 }),
+  // Prometheus metrics on a listener of their own (metrics.ts); 0 turns them off. The host defaults to HOST.
+  METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535 }),
+  METRICS_HOST: Type.Optional(Type.String({ minLength: 1 }))
 }
 
 type Defaults = Record<AppSettings, Record<string, unknown>>
@@ -75,6 +78,12 @@ function describe (errors: ErrorObject[], schema: TObject, settings: AppSettings
   return [...(missing.length ? [`${missing.join(', ')} is required when APP_SETTINGS=${settings}`] : []), ...problems]
 }
 
+/**
+ * The production metrics port of each service: 9464 is the port OpenTelemetry's Prometheus exporter uses; Offers
+ * takes the next one, so that both can run on one host (compose.host-network.yml) without setting it.
+ */
+const metricsPorts: Record<string, number> = { users: 9464, offers: 9465 }
+
 /** The common fields' defaults; development and testing find their files in the repository's certs/. */
 export function commonDefaults (service: string, port: number): Defaults {
   const shared = {
@@ -100,10 +109,13 @@ export function commonDefaults (service: string, port: number): Defaults {
   }
   return {
     // no balancer in front locally: a stop is immediate
-    development: { ...shared, ...localFiles, LOG_LEVEL: 'info', SHUTDOWN_DRAIN_MS: 0 },
-    testing: { ...shared, ...localFiles, LOG_LEVEL: 'silent', SHUTDOWN_DRAIN_MS: 0 },
+    // metrics off locally: nothing scrapes them, and no second port to clash
+    development: { ...shared, ...localFiles, LOG_LEVEL: 'info', SHUTDOWN_DRAIN_MS: 0, METRICS_PORT: 0 },
+    testing: { ...shared, ...localFiles, LOG_LEVEL: 'silent', SHUTDOWN_DRAIN_MS: 0, METRICS_PORT: 0 },
     // longer than a balancer or Kubernetes takes to see /ready fail and stop sending (a few probe intervals)
-    production: { ...shared, LOG_LEVEL: 'info', SHUTDOWN_DRAIN_MS: 5_000 }
+    production: {
+      ...shared, LOG_LEVEL: 'info', SHUTDOWN_DRAIN_MS: 5_000, METRICS_PORT: metricsPorts[service] ?? 9464
+    }
   }
 }
 
@@ -163,6 +175,10 @@ export function loadConfig<T extends TObject> (
     throw new ConfigError(['HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS (headers are part of a request)'])
   }
   poolBounds(raw, env)
+  if (Number(raw.METRICS_PORT) !== 0 && raw.METRICS_PORT === raw.PORT) {
+    const port = String(raw.PORT)
+    throw new ConfigError([`METRICS_PORT must differ from PORT (both ${port}): metrics have a listener of their own`])
+  }
   if (typeof raw.TRUST_PROXY === 'string') checkTrustProxy(raw.TRUST_PROXY)
   return { ...raw, APP_SETTINGS: settings } as Static<T> & { APP_SETTINGS: AppSettings }
 }

@@ -38,6 +38,16 @@ export interface DbOptions {
   log?: DbLog
 }
 
+/** A pool's connections now: open, idle, and queries waiting for one; read by the metrics (metrics.ts). */
+export interface PoolCounts { total: number, idle: number, waiting: number, max: number }
+
+const pools = new WeakMap<object, () => PoolCounts>()
+
+/** The counts of the pool behind a Kysely made by createDb; undefined for any other. */
+export function poolCounts (db: object): PoolCounts | undefined {
+  return pools.get(db)?.()
+}
+
 export function createDb<DB> (
   { url, max = 10, min = 0, connectionTimeoutMillis = 5_000, log = stderrLog }: DbOptions
 ): Kysely<DB> {
@@ -86,7 +96,9 @@ export function createDb<DB> (
   }
   if (min > 0) void warm()
 
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: { connect, end: () => pool.end() } }) })
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: { connect, end: () => pool.end() } }) })
+  pools.set(db, () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }))
+  return db
 }
 
 /** The tables `app.db` sees: each service adds its own (`declare module '@app/service-kit'`, `extends DB`). */

@@ -12,11 +12,14 @@ export {
   type AuthOptions, type AccessClaims, type PublicJwk
 } from './auth.ts'
 export {
-  createDb, migrateToLatest, violatedUnique, violatedForeignKey, type DbLog, type DbOptions, type ServiceTables
+  createDb, poolCounts, migrateToLatest, violatedUnique, violatedForeignKey,
+  type DbLog, type DbOptions, type ServiceTables
 } from './database.ts'
 export { isDatabaseUnavailable, DATABASE_RETRY_AFTER_SECONDS } from './database-errors.ts'
 export { outageWatch, briefError, type OutageLog, type OutageWatch } from './outage.ts'
 export { createAjv } from './validation.ts'
+export { metricsPlugin, UNMATCHED_ROUTE, type MetricsOptions } from './metrics.ts'
+export { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 export { redactedPaths } from './logging.ts'
 export { probeHealth } from './health.ts'
 export { connectionDefaults, nodeServerOptions, type ConnectionBounds } from './connections.ts'

@@ -75,3 +75,20 @@ t.test('SHUTDOWN_DRAIN_MS: 5 s in production, none locally; a bad value is named
       { name: 'ConfigError', message: /SHUTDOWN_DRAIN_MS/ }, bad)
   }
 })
+
+t.test('METRICS_PORT: off (0) in development and testing, 9464/9465 in production; a bad value is named', async (t) => {
+  const schema = Type.Object({ PORT: commonConfig.PORT, METRICS_PORT: commonConfig.METRICS_PORT })
+  const users = commonDefaults('users', 3001)
+  t.equal(loadConfig(schema, users, {}).METRICS_PORT, 0)
+  t.equal(loadConfig(schema, users, { APP_SETTINGS: 'testing' }).METRICS_PORT, 0)
+  t.equal(loadConfig(schema, users, { APP_SETTINGS: 'production' }).METRICS_PORT, 9464)
+  t.equal(loadConfig(schema, commonDefaults('offers', 3002), { APP_SETTINGS: 'production' }).METRICS_PORT, 9465)
+  t.equal(loadConfig(schema, users, { METRICS_PORT: '9100' }).METRICS_PORT, 9100)
+  for (const value of ['metrics', '-1', '65536', '9464.5']) {
+    t.throws(() => loadConfig(schema, users, { METRICS_PORT: value }), { name: 'ConfigError', message: /METRICS_PORT/ })
+  }
+  t.throws(() => loadConfig(schema, users, { PORT: '8443', METRICS_PORT: '8443' }),
+    { name: 'ConfigError', message: /METRICS_PORT must differ from PORT/ })
+  const host = Type.Object({ METRICS_HOST: commonConfig.METRICS_HOST })
+  t.equal(loadConfig(host, users, {}).METRICS_HOST, undefined, 'the API host unless set')
+})

@@ -25,3 +25,4 @@ export {
 export {
   call, startLoad, percentile, type Answer, type CallOptions, type Operation, type LoadStats, type LoadControl
 } from './replica-load.ts'
+export { scrapeMetrics, sample, type Scrape } from './metrics.ts'

@@ -190,7 +190,9 @@ export async function startReplicaCluster (t: Teardown, opts: ClusterOptions): P
     LOG_LEVEL: 'info',
     TRUST_PROXY: BALANCER_ADDRESS,
     // longer than the balancer takes to see /ready fail (2 checks 500 ms apart), with a margin for a busy machine
-    SHUTDOWN_DRAIN_MS: String(DRAIN_MS)
+    SHUTDOWN_DRAIN_MS: String(DRAIN_MS),
+    // several replicas of a service on one host: production's one metrics port each would clash
+    METRICS_PORT: '0'
   })
   const offersEnv = { ...common('offers'), DATABASE_URL: opts.database.offersUrl, ...opts.offersEnv }
   const usersEnv = {

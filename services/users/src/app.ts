@@ -10,6 +10,7 @@ import { sessionRoutes } from './auth/sessions.routes.ts'
 import { createSessionsService } from './auth/sessions.service.ts'
 import { accessTokens, signingKid } from './auth/tokens.ts'
 import type { UsersConfig } from './config.ts'
+import { usersMetrics } from './metrics.ts'
 import { createStore } from './db/store.ts'
 import type { DB } from './db/types.ts'
 import { attemptStorePlugin } from './plugins/attempt-store.ts'
@@ -47,11 +48,13 @@ export async function buildApp (config: UsersConfig): Promise<App> {
     }
   })
   try {
+    const metrics = usersMetrics(app.metrics)
     await app.register(offersClientPlugin, {
       baseUrl: config.OFFERS_URL,
       ca: config.offersCa,
       timeoutMs: config.OFFERS_TIMEOUT_MS,
-      maxBodyBytes: config.OFFERS_MAX_BODY_BYTES
+      maxBodyBytes: config.OFFERS_MAX_BODY_BYTES,
+      onOutcome: metrics.offersCall
     })
     await app.register(attemptStorePlugin, {
       redisUrl: config.RATE_LIMIT_REDIS_URL,
@@ -59,7 +62,10 @@ export async function buildApp (config: UsersConfig): Promise<App> {
     })
     await app.register(rateLimitPlugin)
     const store = createStore(app.db)
-    const passwords = await createPasswords({ cost: config.BCRYPT_COST, maxQueue: config.BCRYPT_MAX_QUEUE })
+    const passwords = await createPasswords({
+      cost: config.BCRYPT_COST, maxQueue: config.BCRYPT_MAX_QUEUE, onWait: metrics.bcryptWait
+    })
+    metrics.watchBcryptQueue(passwords.queued)
     const limiter = createLoginLimiter({
       store: app.attempts,
       maxFailures: config.LOGIN_MAX_FAILURES,
@@ -71,7 +77,8 @@ export async function buildApp (config: UsersConfig): Promise<App> {
       passwords,
       accessTokens: accessTokens(app.jwt, config.ACCESS_TOKEN_TTL_SECONDS),
       limiter,
-      refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS
+      refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+      onReuse: metrics.refreshReuse
     })
     const users = createUsersService({
       store, passwords, limiter, offers: app.offers, offersEmbedLimit: config.USER_OFFERS_EMBED_LIMIT
@@ -84,7 +91,8 @@ export async function buildApp (config: UsersConfig): Promise<App> {
     await app.register(authRoutes, {
       auth,
       loginsPerIpPerMinute: config.LOGIN_MAX_PER_IP_PER_MINUTE,
-      publicKeys: config.publicKeys
+      publicKeys: config.publicKeys,
+      metrics
     })
     await app.register(protectedRoutes(userRoutes), { users, limits })
     await app.register(protectedRoutes(sessionRoutes), { sessions: createSessionsService(store) })

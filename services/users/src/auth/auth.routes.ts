@@ -4,6 +4,7 @@ import { Jwks, LoginBody, RefreshBody, TokenPair } from '@app/contracts'
 import { bodyProblems, NoContent, noContent, problems, type App, type PublicJwk } from '@app/service-kit'
 import type { FastifyReply } from 'fastify'
 import { perAddress } from '../plugins/rate-limit.ts'
+import type { UsersMetrics } from '../metrics.ts'
 import type { AuthService } from './auth.service.ts'
 
 /** Token answers are never stored by a cache (RFC 6749 §5.1); a refused one is not either. */
@@ -16,14 +17,17 @@ export interface AuthRoutesOptions {
   /** LOGIN_MAX_PER_IP_PER_MINUTE */
   loginsPerIpPerMinute: number
   publicKeys: PublicJwk[]
+  metrics: UsersMetrics
 }
 
 export async function authRoutes (
-  app: App, { auth, loginsPerIpPerMinute, publicKeys }: AuthRoutesOptions
+  app: App, { auth, loginsPerIpPerMinute, publicKeys, metrics }: AuthRoutesOptions
 ): Promise<void> {
   // The address limit is a flood guard; the failure limits (auth.service.ts) are the ones that protect accounts.
   app.post('/user/auth/', {
     config: perAddress(loginsPerIpPerMinute, 60_000),
+    // every refusal passes here, the address limit's too (thrown before the handler runs)
+    onError: async (_request, _reply, err) => metrics.loginRefused(err),
     schema: {
       tags: ['auth'],
       operationId: 'logIn',
@@ -37,7 +41,9 @@ export async function authRoutes (
   }, async (request, reply) => {
     noStore(reply)
     try {
-      return await auth.login(request.body.username, request.body.password, request)
+      const pair = await auth.login(request.body.username, request.body.password, request)
+      metrics.login('ok')
+      return pair
     } catch (err) {
       // brute force shows in the logs: who was tried, from where (the line carries the client address)
       request.log.info({ username: request.body.username, code: (err as { code?: string }).code }, 'login refused')

@@ -19,6 +19,8 @@ export interface AuthServiceDeps {
   accessTokens: AccessTokens
   limiter: LoginLimiter
   refreshTtlDays: number
+  /** told of each refresh-token reuse (the metrics) */
+  onReuse?: () => void
 }
 
 /** Where a request comes from: its client address (grouped by client-address.ts for the limits), agent and id. */
@@ -35,7 +37,7 @@ type SessionStart = Pick<ConsumedToken, 'family_id' | 'session_created_at'>
 const DAY_MS = 86_400_000
 
 export function createAuthService (
-  { store, passwords, accessTokens, limiter, refreshTtlDays }: AuthServiceDeps
+  { store, passwords, accessTokens, limiter, refreshTtlDays, onReuse }: AuthServiceDeps
 ): AuthService {
   /** A new refresh token in the session, written through `trx`, and the access token that goes with it. */
   async function issue (trx: Store, userId: number, session: SessionStart, origin: Origin): Promise<TokenPair> {
@@ -71,6 +73,7 @@ export function createAuthService (
       await trx.refreshTokens.revoke({ family_id: known.family_id })
       const detail = { session_id: known.family_id }
       await trx.audit.insert([{ type: 'refresh_reuse_detected', user_id: known.user_id, detail }], origin)
+      onReuse?.()
     }
     return undefined
   }

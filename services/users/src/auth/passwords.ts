@@ -29,6 +29,8 @@ export interface PasswordOptions {
   maxQueue: number
   /** hashes running at once; by default the cores, leaving libuv threads free for connections and files */
   maxInFlight?: number
+  /** told how long each hash or check waited for the lane (the metrics) */
+  onWait?: (seconds: number) => void
 }
 
 /** bcrypt runs on libuv's thread pool (UV_THREADPOOL_SIZE, 4 by default): keep two of its threads for the rest. */
@@ -49,16 +51,17 @@ export async function unmatchableHash (cost: number): Promise<string> {
 }
 
 export async function createPasswords (
-  { cost, maxQueue, maxInFlight = defaultInFlight() }: PasswordOptions
-): Promise<Passwords> {
+  { cost, maxQueue, maxInFlight = defaultInFlight(), onWait }: PasswordOptions
+): Promise<Passwords & { /** hashes and checks waiting for the lane now */ queued: () => number }> {
   const dummy = await unmatchableHash(cost)
-  const lane = createLane({ maxInFlight, maxQueue, full: errors.passwordHashingBusy })
+  const lane = createLane({ maxInFlight, maxQueue, full: errors.passwordHashingBusy, onWait })
   return {
     hash: (password) => lane.run(() => bcrypt.hash(password, cost)),
     async verify (password, hash) {
       const matches = await lane.run(() => bcrypt.compare(password, hash ?? dummy))
       // bcrypt would compare only the first 72 bytes: a longer guess is never the stored password
       return matches && hash !== undefined && Buffer.byteLength(password, 'utf8') <= PASSWORD_BYTES.max
-    }
+    },
+    queued: lane.queued
   }
 }

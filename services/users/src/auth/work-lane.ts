@@ -5,6 +5,8 @@ export interface LaneOptions {
   maxQueue: number
   /** the error a refused job gets */
   full: () => Error
+  /** told how long each admitted job waited for its turn, in seconds (0 when it ran at once) */
+  onWait?: (seconds: number) => void
 }
 
 export interface Lane {
@@ -13,7 +15,7 @@ export interface Lane {
   queued: () => number
 }
 
-export function createLane ({ maxInFlight, maxQueue, full }: LaneOptions): Lane {
+export function createLane ({ maxInFlight, maxQueue, full, onWait }: LaneOptions): Lane {
   let inFlight = 0
   const waiting: Array<() => void> = []
   const release = () => {
@@ -23,9 +25,11 @@ export function createLane ({ maxInFlight, maxQueue, full }: LaneOptions): Lane 
   }
   return {
     async run (work) {
+      const arrived = performance.now()
       if (inFlight < maxInFlight) inFlight++
       else if (waiting.length < maxQueue) await new Promise<void>((resolve) => waiting.push(resolve))
       else throw full()
+      onWait?.((performance.now() - arrived) / 1000)
       try {
         return await work()
       } finally {

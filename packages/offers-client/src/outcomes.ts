@@ -8,7 +8,11 @@ export type OffersCallOutcome = 'ok' | 'timeout' | 'connect_error' | 'bad_status
 export type OnOffersOutcome = (outcome: OffersCallOutcome, seconds: number) => void
 
 const byFailure = {
-  timeout: 'timeout', transport: 'connect_error', status: 'bad_status', invalid_body: 'invalid_body', too_large: 'too_large'
+  timeout: 'timeout',
+  transport: 'connect_error',
+  status: 'bad_status',
+  invalid_body: 'invalid_body',
+  too_large: 'too_large'
 } as const
 
 export function outcomeOf (err: unknown): OffersCallOutcome {

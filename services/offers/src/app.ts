@@ -2,6 +2,9 @@
 import { baseOptions, createServiceApp, protectedRoutes, type App } from '@app/service-kit'
 import type { OffersConfig } from './config.ts'
 import type { DB } from './db/types.ts'
+import { offerEditsRepository } from './offers/offer-edits.repository.ts'
+import { editOfferRoutes } from './offers/offer-edits.routes.ts'
+import { createOfferEditsService } from './offers/offer-edits.service.ts'
 import { offersRepository } from './offers/offers.repository.ts'
 import { createOfferRoutes, findOfferRoutes } from './offers/offers.routes.ts'
 import { createOffersService } from './offers/offers.service.ts'
@@ -19,7 +22,7 @@ export async function buildApp (config: OffersConfig): Promise<App> {
     docs: {
       title: 'Offers service',
       version,
-      description: 'Create offers and find them by offer or by user.',
+      description: 'Create offers, find them by offer or by user, and change or delete your own.',
       publicUrl: config.PUBLIC_URL,
       tags: [
         { name: 'offers', description: 'Classified offers' },
@@ -30,5 +33,7 @@ export async function buildApp (config: OffersConfig): Promise<App> {
   const offers = createOffersService(offersRepository(app.db))
   await app.register(protectedRoutes(createOfferRoutes), { offers })
   await app.register(findOfferRoutes, { offers })
+  const edits = createOfferEditsService(offerEditsRepository(app.db))
+  await app.register(protectedRoutes(editOfferRoutes), { edits })
   return app
 }

@@ -12,7 +12,8 @@ export interface OffersRepository {
   listByUser: (userId: number) => Promise<OfferRow[]>
 }
 
-const columns = ['id', 'user_id', 'title', 'text', 'created_at'] as const
+/** Every column of an offer, as the contract's Offer has them. */
+export const columns = ['id', 'user_id', 'title', 'text', 'created_at', 'updated_at'] as const
 
 /** The query behind listByUser, apart so that a test can check its plan. */
 export function offersByUserQuery (db: Kysely<DB>, userId: number) {

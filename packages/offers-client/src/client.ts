@@ -4,6 +4,7 @@ import { Pool } from 'undici'
 import { OfferList, type Offer } from '@app/contracts'
 import { createAjv } from '@app/service-kit'
 import { withBudget } from './budget.ts'
+import { offerEdits, type OfferEdits } from './edits.ts'
 import { OffersClientError, transportFailure } from './errors.ts'
 
 export interface OffersClientOptions {
@@ -16,7 +17,7 @@ export interface OffersClientOptions {
   connections?: number
 }
 
-export interface OffersClient {
+export interface OffersClient extends OfferEdits {
   /** POST /offer/ {user_id}: the user's offers, newest first */
   offersByUser: (userId: number, opts?: { requestId?: string }) => Promise<Offer[]>
   close: () => Promise<void>
@@ -74,6 +75,7 @@ export function createOffersClient (opts: OffersClientOptions): OffersClient {
   }
 
   return {
+    ...offerEdits(pool, base.pathname.replace(/\/$/, ''), opts.timeoutMs),
     async offersByUser (userId, { requestId } = {}) {
       const body = await post({ user_id: userId }, requestId)
       if (!offerList(body)) {

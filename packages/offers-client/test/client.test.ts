@@ -12,7 +12,8 @@ import { json, stubServer } from './stub-server.ts'
 /** the `t` of a subtest */
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 
-const offer = { id: 7, user_id: 3, title: 'Bike', text: 'Red', created_at: '2026-11-22T10:00:00.000Z' }
+const at = '2026-11-22T10:00:00.000Z'
+const offer = { id: 7, user_id: 3, title: 'Bike', text: 'Red', created_at: at, updated_at: at }
 
 function client (t: Tap, opts: Partial<OffersClientOptions> & { baseUrl: string }) {
   const c = createOffersClient({ ca: testTls('offers').ca, timeoutMs: 2000, ...opts })
@@ -81,6 +82,7 @@ t.test('a 200 whose body breaks the contract → invalid_body', async (t) => {
     ['a list of the wrong things', json(200, [1, 2])],
     ['an offer without created_at', json(200, [{ ...offer, created_at: undefined }])],
     ['created_at not a date-time', json(200, [{ ...offer, created_at: 'yesterday' }])],
+    ['an offer without updated_at', json(200, [{ ...offer, updated_at: undefined }])],
     ['an id as a string', json(200, [{ ...offer, id: '7' }])],
     ['an id beyond 2^53 − 1', json(200, [{ ...offer, id: 2 ** 53 }])]
   ]

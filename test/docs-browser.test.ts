@@ -1,12 +1,12 @@
-// Both docs pages in headless Chromium over real HTTPS (the browser trusts our CA): every contract route shows, and
-// "Try it out" registers a user.
+// Both docs pages in headless Chromium over real HTTPS (the browser trusts our CA): every contract route shows,
+// "Try it out" registers a user, and, authorized with a token, deletes that user's offer.
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import t from 'tap'
 import { freePort, repoRoot } from '@app/devstack'
 import {
-  chromiumPath, createTestDatabase, docsPageOperations, hasCertutil, hasChromium, launchChromium, makeTestKeys,
-  startServiceProcess, testTlsFiles, writeKeyFiles
+  chromiumPath, createTestDatabase, docsPageOperations, hasCertutil, hasChromium, httpsRequest, launchChromium,
+  makeTestKeys, startServiceProcess, testTls, testTlsFiles, writeKeyFiles
 } from '@app/testing'
 
 const contractPaths = {
@@ -14,7 +14,7 @@ const contractPaths = {
     '/user/registry/', '/user/auth/', '/user/auth/refresh/', '/user/auth/logout/', '/user/{user_id}/', '/users/',
     '/.well-known/jwks.json'
   ],
-  offers: ['/offer/create/', '/offer/', '/offers/']
+  offers: ['/offer/create/', '/offer/', '/offers/', '/offer/{offer_id}/']
 }
 const artifacts = path.join(repoRoot, 'test-artifacts')
 
@@ -39,7 +39,7 @@ async function run () {
     DATABASE_URL: db.offersUrl,
     JWT_PUBLIC_KEYS_FILE: files.jwksFile
   })
-  await startServiceProcess(t, 'users', {
+  const users = await startServiceProcess(t, 'users', {
     PORT: String(ports.users),
     PUBLIC_URL: base('users'),
     DATABASE_URL: db.usersUrl,
@@ -82,5 +82,41 @@ async function run () {
     t.match(await operation.locator('.live-responses-table .microlight').first().innerText(), username)
     await page.screenshot({ path: path.join(artifacts, 'users-try-it-out.png'), fullPage: true })
     await page.close()
+  })
+
+  t.test('"Try it out" with a token deletes the caller\'s offer: 204', async (t) => {
+    const ca = testTls('users').ca
+    const username = `docs_del_${Date.now().toString(36)}`
+    const password = 'deletes an offer in a browser'
+    await httpsRequest(`${users.url}/user/registry/`, {
+      ca, json: { username, password, email: `${username}@example.com` }
+    })
+    const login = await httpsRequest(`${users.url}/user/auth/`, { ca, json: { username, password } })
+    const { access_token: token, user_id: userId } = login.body as { access_token: string, user_id: number }
+    const created = await httpsRequest(`${offers.url}/offer/create/`, {
+      ca, headers: { authorization: `Bearer ${token}` }, json: { user_id: userId, title: 'Lamp', text: 'Brass' }
+    })
+    t.equal(created.status, 201)
+    const offerId = (created.body as { id: number }).id
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } })
+    await docsPageOperations(page, base('offers'))
+    await page.locator('.auth-wrapper .btn.authorize').click()
+    await page.locator('.modal-ux input[aria-label="auth-bearer-value"]').fill(token)
+    await page.locator('.modal-ux .auth-btn-wrapper .btn.authorize').click()
+    await page.locator('.modal-ux .btn-done').click()
+    const operation = page.locator('.opblock-delete')
+      .filter({ has: page.locator('.opblock-summary-path[data-path="/offer/{offer_id}/"]') })
+    await operation.locator('.opblock-summary').first().click()
+    await operation.locator('.try-out__btn').click()
+    await operation.locator('tr[data-param-name="offer_id"] input').fill(String(offerId))
+    await operation.locator('.execute').click()
+    const status = operation.locator('.live-responses-table .response .response-col_status').first()
+    await status.waitFor({ timeout: 20_000 })
+    t.equal((await status.innerText()).trim(), '204')
+    await page.screenshot({ path: path.join(artifacts, 'offers-try-it-out-delete.png'), fullPage: true })
+    await page.close()
+    const gone = await httpsRequest(`${offers.url}/offer/`, { ca, json: { offer_id: offerId } })
+    t.same(gone.body, [], 'the offer is gone')
   })
 }

@@ -1,7 +1,8 @@
 // Single HTTPS calls outside the load runs (logins, pre-flight checks), with the CA pinned.
 import { Agent, request } from 'undici'
+import type { Target } from './load.ts'
 
-export interface Call { method: 'GET' | 'POST', path: string, body?: unknown, token?: string }
+export interface Call { method: Target['method'], path: string, body?: unknown, token?: string }
 export interface Answer { status: number, body: unknown }
 
 export class Http {

@@ -2,7 +2,7 @@
 import type { TLSSocket } from 'node:tls'
 import autocannon from 'autocannon'
 
-export interface Target { method: 'GET' | 'POST', path: string, body?: unknown }
+export interface Target { method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown }
 
 export interface LoadSpec {
   origin: string
@@ -33,6 +33,8 @@ export async function runLoad (spec: LoadSpec, ca: string): Promise<LoadResult> 
   let i = 0
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (spec.token) headers.authorization = `Bearer ${spec.token}`
+  // no body, no content type: a JSON content type with an empty body is a 400 (MALFORMED_JSON) in both services
+  const { 'content-type': _json, ...bodiless } = headers
   const request: autocannon.Request = {
     setupRequest: (req) => {
       const target = spec.next(i++)
@@ -40,6 +42,7 @@ export async function runLoad (spec: LoadSpec, ca: string): Promise<LoadResult> 
         ...req,
         method: target.method,
         path: target.path,
+        headers: target.body === undefined ? bodiless : headers,
         body: target.body === undefined ? '' : JSON.stringify(target.body)
       }
     }

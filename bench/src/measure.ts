@@ -65,6 +65,7 @@ async function preflight (scenario: Scenario, { services, http }: MeasureContext
 export async function measure (scenario: Scenario, ctx: MeasureContext): Promise<ScenarioResult> {
   const { services, ca, options } = ctx
   const done = begin(`${scenario.name.padEnd(26)} ${scenario.route.padEnd(38)} ${options.seconds} s`)
+  await scenario.prepare?.()
   const wrong = await preflight(scenario, ctx).catch((err: Error) => `pre-flight failed: ${err.message}`)
   if (wrong) {
     done(`SKIPPED: ${wrong}`)

@@ -8,6 +8,7 @@ import { caFiles, ensureCertificates, ensureJwtKeys } from '@app/devstack'
 import { bareBaseline, bcryptCeiling, type BcryptCeiling } from './baselines.ts'
 import { chartSvg } from './chart.ts'
 import { Cleanup } from './cleanup.ts'
+import { editScenarios } from './edit-scenarios.ts'
 import { otherCores, withChildren } from './cpu.ts'
 import { startDatabase } from './database.ts'
 import { footprints, idleRss } from './footprint.ts'
@@ -117,6 +118,8 @@ async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
   const main: Record<string, ScenarioResult> = {}
   const scenarios: Array<Scenario | { name: string, route: string, skipped: string }> =
     mainScenarios({ seeded: seededMain, reader })
+  // last: the offers they add to the reader would change what the reader's reads answer
+  scenarios.push(...editScenarios({ db, reader, loadSeconds: options.warmupSeconds + options.seconds }))
   if (selected({ name: USER_GET_LB })) {
     done = begin('HAProxy in front of both services (TLS in and out, health checks on /ready)')
     const balancer = await startBalancer(cleanup, services, files)

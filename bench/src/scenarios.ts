@@ -17,6 +17,8 @@ export interface Scenario {
   timeoutSeconds?: number
   /** where the requests go when not straight to the service: the balancer's frontend */
   origin?: string
+  /** rows the scenario needs, made right before its pre-flight call */
+  prepare?: () => Promise<void>
 }
 
 /** Visits every id of [min, max] in a scattered order (7919 is prime), so no run walks one index page. */

@@ -7,7 +7,8 @@ export const Offer = Type.Object({
   user_id: Id,
   title: Type.String(),
   text: Type.String(),
-  created_at: Timestamp
+  created_at: Timestamp,
+  updated_at: Timestamp
 }, { title: 'Offer' })
 export type Offer = Static<typeof Offer>
 
@@ -81,3 +82,18 @@ export const OffersPage = Type.Object({
   next_cursor: NextCursor
 }, { title: 'OffersPage', description: 'A page of a user\'s offers, newest first' })
 export type OffersPage = Static<typeof OffersPage>
+
+export const OfferIdParams = Type.Object({ offer_id: Id })
+export type OfferIdParams = Static<typeof OfferIdParams>
+
+/** The same rules as creation; at least one of the two. */
+export const PatchOfferBody = Type.Object({
+  title: Type.Optional(CreateOfferBody.properties.title),
+  text: Type.Optional(CreateOfferBody.properties.text)
+}, {
+  additionalProperties: false,
+  minProperties: 1,
+  description: 'title, text or both',
+  examples: [{ title: 'Red bike, now cheaper' }]
+})
+export type PatchOfferBody = Static<typeof PatchOfferBody>

@@ -4,6 +4,7 @@ import { Pool } from 'undici'
 import { OffersPage } from '@app/contracts'
 import { createAjv } from '@app/service-kit'
 import { withBudget } from './budget.ts'
+import { offerEdits, type OfferEdits } from './edits.ts'
 import { OffersClientError, transportFailure } from './errors.ts'
 import { observed, type OnOffersOutcome } from './outcomes.ts'
 
@@ -29,7 +30,7 @@ export interface PageOptions {
   requestId?: string
 }
 
-export interface OffersClient {
+export interface OffersClient extends OfferEdits {
   /** GET /offers/: a page of the user's offers, newest first, and the cursor of the next page (null on the last) */
   offersPage: (userId: number, opts: PageOptions) => Promise<OffersPage>
   close: () => Promise<void>
@@ -99,6 +100,7 @@ function offersClient (opts: OffersClientOptions): OffersClient {
   }
 
   return {
+    ...offerEdits(pool, root, opts.timeoutMs),
     async offersPage (userId, { limit, cursor, requestId }) {
       const query = new URLSearchParams({ user_id: String(userId), limit: String(limit) })
       if (cursor !== undefined) query.set('cursor', cursor)

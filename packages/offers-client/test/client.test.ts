@@ -13,7 +13,8 @@ import { json, stubServer } from './stub-server.ts'
 /** the `t` of a subtest */
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 
-const offer = { id: 7, user_id: 3, title: 'Bike', text: 'Red', created_at: '2026-11-22T10:00:00.000Z' }
+const at = '2026-11-22T10:00:00.000Z'
+const offer = { id: 7, user_id: 3, title: 'Bike', text: 'Red', created_at: at, updated_at: at }
 const page = (items: unknown[], next: string | null = null) => ({ items, next_cursor: next })
 
 function client (t: Tap, opts: Partial<OffersClientOptions> & { baseUrl: string }) {
@@ -92,7 +93,8 @@ t.test('a 200 whose body breaks the contract → invalid_body', async (t) => {
     ['an offer without created_at', json(200, page([{ ...offer, created_at: undefined }]))],
     ['created_at not a date-time', json(200, page([{ ...offer, created_at: 'yesterday' }]))],
     ['an id as a string', json(200, page([{ ...offer, id: '7' }]))],
-    ['an id beyond 2^53 − 1', json(200, page([{ ...offer, id: 2 ** 53 }]))]
+    ['an id beyond 2^53 − 1', json(200, page([{ ...offer, id: 2 ** 53 }]))],
+    ['an offer without updated_at', json(200, page([{ ...offer, updated_at: undefined }]))]
   ]
   for (const [name, answer] of bodies) {
     const server = await stubServer(t, answer)

@@ -5,6 +5,9 @@ import type { DB } from './db/types.ts'
 import { offersPageRepository } from './offers/offers-page.repository.ts'
 import { offersPageRoutes } from './offers/offers-page.routes.ts'
 import { createOffersPages } from './offers/offers-page.service.ts'
+import { offerEditsRepository } from './offers/offer-edits.repository.ts'
+import { editOfferRoutes } from './offers/offer-edits.routes.ts'
+import { createOfferEditsService } from './offers/offer-edits.service.ts'
 import { offersRepository } from './offers/offers.repository.ts'
 import { createOfferRoutes, findOfferRoutes } from './offers/offers.routes.ts'
 import { createOffersService } from './offers/offers.service.ts'
@@ -22,7 +25,7 @@ export async function buildApp (config: OffersConfig): Promise<App> {
     docs: {
       title: 'Offers service',
       version,
-      description: 'Create offers and find them by offer or by user, a page at a time.',
+      description: 'Create offers, find them by offer or by user a page at a time, and change or delete your own.',
       publicUrl: config.PUBLIC_URL,
       tags: [
         { name: 'offers', description: 'Classified offers' },
@@ -35,5 +38,7 @@ export async function buildApp (config: OffersConfig): Promise<App> {
   await app.register(protectedRoutes(createOfferRoutes), { offers, pages })
   await app.register(findOfferRoutes, { offers, pages })
   await app.register(offersPageRoutes, { pages })
+  const edits = createOfferEditsService(offerEditsRepository(app.db))
+  await app.register(protectedRoutes(editOfferRoutes), { edits })
   return app
 }

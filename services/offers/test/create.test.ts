@@ -21,7 +21,7 @@ t.test('201 with the stored offer; the trailing slash is optional', async (t) =>
   t.equal(res.statusCode, 201)
   const offer = res.json()
   t.match(offer, { id: Number, user_id: userId, title: 'Bike', text: 'A red bike, barely used', created_at: String })
-  t.same(Object.keys(offer).sort(), ['created_at', 'id', 'text', 'title', 'user_id'])
+  t.same(Object.keys(offer).sort(), ['created_at', 'id', 'text', 'title', 'updated_at', 'user_id'])
   t.match(offer.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
   t.ok(Date.parse(offer.created_at) >= before - 1000, 'created now')
   const found = await h.app.inject({ method: 'POST', url: '/offer/', payload: { offer_id: offer.id } })

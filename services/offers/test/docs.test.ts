@@ -38,6 +38,23 @@ t.test('GET /offers/ is documented from its schemas: query, page, cursor, Link',
   t.match(doc.paths['/offer/'].post.description, /at most 100/)
 })
 
+t.test('the owner\'s PATCH and DELETE /offer/{offer_id}/ are documented, behind a token', async (t) => {
+  const route = doc.paths['/offer/{offer_id}/']
+  t.same(Object.keys(route).sort(), ['delete', 'patch'])
+  const { patch, delete: remove } = route
+  t.same(Object.keys(patch.responses).sort(), ['200', '400', '401', '403', '404', '413', '415', '500', '503'])
+  t.same(Object.keys(remove.responses).sort(), ['204', '400', '401', '403', '404', '500', '503'])
+  t.same(Object.keys(patch.requestBody.content['application/json'].schema.properties).sort(), ['text', 'title'])
+  const offer = patch.responses['200'].content['application/json'].schema
+  t.ok(offer.required.includes('updated_at'), 'the Offer answered has updated_at')
+  for (const op of [patch, remove]) {
+    t.same(op.security, [{ bearerAuth: [] }])
+    t.match(op.parameters, [{ in: 'path', name: 'offer_id', required: true, schema: { type: 'integer', minimum: 1 } }])
+    t.ok(op.summary && op.description, 'summary and description')
+    t.same(op.tags, ['offers'])
+  }
+})
+
 t.test('an independent validator accepts the document', async (t) => {
   await t.resolves(validateOpenApi(doc))
 })

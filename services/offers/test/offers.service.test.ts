@@ -11,13 +11,8 @@ function memoryOffers (userIds: number[]): OffersRepository & { rows: OfferRow[]
     rows,
     async insert ({ user_id: userId, title, text }) {
       if (!users.has(userId)) throw Object.assign(new Error('insert violates foreign key'), { code: '23503' })
-      const row = {
-        id: rows.length + 1,
-        user_id: userId,
-        title,
-        text,
-        created_at: new Date(1_800_000_000_000 + rows.length)
-      }
+      const at = new Date(1_800_000_000_000 + rows.length)
+      const row = { id: rows.length + 1, user_id: userId, title, text, created_at: at, updated_at: at }
       rows.push(row)
       return row
     },
@@ -29,7 +24,8 @@ t.test('a caller creates an offer for themself; it reads back as the contract\'s
   const repo = memoryOffers([7])
   const offers = createOffersService(repo)
   const offer = await offers.create(7, { user_id: 7, title: 'Bike', text: 'Red' })
-  t.same(offer, { id: 1, user_id: 7, title: 'Bike', text: 'Red', created_at: '2027-01-15T08:00:00.000Z' })
+  const at = '2027-01-15T08:00:00.000Z'
+  t.same(offer, { id: 1, user_id: 7, title: 'Bike', text: 'Red', created_at: at, updated_at: at })
   t.same(await offers.byId(1), offer)
   t.equal(await offers.byId(2), undefined, 'an unknown id is no offer')
 })

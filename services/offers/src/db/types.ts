@@ -7,6 +7,8 @@ export interface OffersTable {
   title: string
   text: string
   created_at: ColumnType<Date, Date | string | undefined, never>
+  /** set by the database on insert; an update sets it explicitly */
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
 }
 
 export interface DB {

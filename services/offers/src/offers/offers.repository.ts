@@ -10,7 +10,8 @@ export interface OffersRepository {
   findById: (id: number) => Promise<OfferRow | undefined>
 }
 
-const columns = ['id', 'user_id', 'title', 'text', 'created_at'] as const
+/** Every column of an offer, as the contract's Offer has them. */
+export const columns = ['id', 'user_id', 'title', 'text', 'created_at', 'updated_at'] as const
 export { columns as offerColumns }
 
 export function offersRepository (db: Kysely<DB>): OffersRepository {

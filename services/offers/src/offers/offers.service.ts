@@ -9,13 +9,14 @@ export interface OffersService {
   byId: (id: number) => Promise<Offer | undefined>
 }
 
-function toOffer (row: OfferRow): Offer {
+export function toOffer (row: OfferRow): Offer {
   return {
     id: row.id,
     user_id: row.user_id,
     title: row.title,
     text: row.text,
-    created_at: row.created_at.toISOString()
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString()
   }
 }
 export { toOffer }

@@ -27,7 +27,7 @@ t.test('the owner edits and deletes through the client; the answers are the stor
   t.match(edited, { id, user_id: userId, title: 'Blue bike', text: 'Red' })
   t.same((await h.app.inject({ method: 'POST', url: '/offer/', payload: { offer_id: id } })).json(), edited)
   await client.deleteOffer(id, { token })
-  t.same(await client.offersByUser(userId), [])
+  t.same((await client.offersPage(userId, { limit: 20 })).items, [])
 })
 
 t.test('refusals carry the status and Offers\' own code', async (t) => {

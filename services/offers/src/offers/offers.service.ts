@@ -19,7 +19,6 @@ export function toOffer (row: OfferRow): Offer {
     updated_at: row.updated_at.toISOString()
   }
 }
-export { toOffer }
 
 export function createOffersService (offers: OffersRepository): OffersService {
   return {

@@ -1,5 +1,8 @@
 // Builds the Offers app from a config: never reads the environment, never listens.
-import { baseOptions, createServiceApp, protectedRoutes, type App } from '@app/service-kit'
+import {
+  baseOptions, createServiceApp, idempotencyOptions, idempotencyPlugin, protectedRoutes, type App
+} from '@app/service-kit'
+import type { Kysely } from 'kysely'
 import type { OffersConfig } from './config.ts'
 import type { DB } from './db/types.ts'
 import { offersRepository } from './offers/offers.repository.ts'
@@ -27,8 +30,11 @@ export async function buildApp (config: OffersConfig): Promise<App> {
       ]
     }
   })
-  const offers = createOffersService(offersRepository(app.db))
-  await app.register(protectedRoutes(createOfferRoutes), { offers })
-  await app.register(findOfferRoutes, { offers })
+  // before the routes: it wires the routes that opt in (offers.routes.ts)
+  await app.register(idempotencyPlugin, idempotencyOptions(config, 'offers'))
+  const offersIn = (db: Kysely<DB>) => createOffersService(offersRepository(db))
+  const offers = offersIn(app.db)
+  await app.register(protectedRoutes(createOfferRoutes), { offers, offersIn })
+  await app.register(findOfferRoutes, { offers, offersIn })
   return app
 }

@@ -1,5 +1,6 @@
 // The users schema as Kysely sees it: schema-qualified tables.
 import type { ColumnType, Generated } from 'kysely'
+import type { IdempotencyKeysTable } from '@app/service-kit'
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 
@@ -33,4 +34,5 @@ export interface DB {
   'users.users': UsersTable
   'users.refresh_tokens': RefreshTokensTable
   'users.user_count_shards': UserCountShardsTable
+  'users.idempotency_keys': IdempotencyKeysTable
 }

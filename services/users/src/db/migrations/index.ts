@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely'
 import * as users from './20261122_01_users.ts'
 import * as userCount from './20261123_01_user_count.ts'
+import * as idempotencyKeys from './20261130_01_idempotency_keys.ts'
 
 export const migrations: Record<string, Migration> = {
   '20261122_01_users': users,
-  '20261123_01_user_count': userCount
+  '20261123_01_user_count': userCount,
+  '20261130_01_idempotency_keys': idempotencyKeys
 }

@@ -12,8 +12,7 @@ import { buildTestApp, listen, offersConfig, offersHarness } from './helpers.ts'
 const tls = testTls('offers')
 const h = await offersHarness(t, { tls: { key: tls.key, cert: tls.cert }, IDEMPOTENCY_SWEEP_BATCH_SIZE: 10 })
 const base = await listen(h.app)
-// quiet: the file's database is dropped with force at the end, which ends this pool's connections
-const admin: Kysely<DB> = createDb<DB>({ url: h.db.adminUrl, max: 3, log: { warn: () => {}, info: () => {} } })
+const admin: Kysely<DB> = createDb<DB>({ url: h.db.adminUrl, max: 3 })
 t.teardown(() => admin.destroy())
 
 let keys = 0

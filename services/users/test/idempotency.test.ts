@@ -10,7 +10,10 @@ import { uniqueName } from './helpers/users.ts'
 
 const tls = testTls('users')
 // loopback is a trusted proxy here, so that X-Forwarded-For stands for different clients
-const { app, db } = await setup(t, { env: { TRUST_PROXY: 'loopback' }, config: { tls: { key: tls.key, cert: tls.cert } } })
+const { app, db } = await setup(t, {
+  env: { TRUST_PROXY: 'loopback' },
+  config: { tls: { key: tls.key, cert: tls.cert } }
+})
 await app.listen({ host: '127.0.0.1', port: 0 })
 const base = `https://127.0.0.1:${(app.server.address() as { port: number }).port}`
 const admin = superuserDb(t, db)

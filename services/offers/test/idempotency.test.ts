@@ -182,6 +182,26 @@ t.test('the connection is killed before the answer arrives; a retry with the sam
     t.equal(rows[0]?.id, (retry?.body as { id: number }).id)
   })
 
+t.test('a request that fails with 5xx releases its key: the retry runs again', async (t) => {
+  const userId = await h.createUser()
+  const key = newKey()
+  const held = await holdUser(userId)
+  const first = create(userId, key)
+  await inFlight(key)
+  // the request's own connection is ended while it waits: 503 DATABASE_UNAVAILABLE
+  await sql`select pg_terminate_backend(pid) from pg_stat_activity
+    where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`.execute(admin)
+  const failed = await first
+  t.equal(failed.status, 503)
+  t.match(failed.body, { code: 'DATABASE_UNAVAILABLE' })
+  await held.rollback().execute()
+  t.same(await keyRow(key), [], 'released')
+  const retry = await create(userId, key)
+  t.equal(retry.status, 201)
+  t.equal(retry.headers['idempotent-replayed'], undefined, 'run again, not replayed')
+  t.equal(await offersOf(userId), 1)
+})
+
 t.test('a lock older than IDEMPOTENCY_LOCK_TIMEOUT_MS is abandoned: a retry takes it over, and the old request ' +
   'rolls its work back', async (t) => {
   const userId = await h.createUser()

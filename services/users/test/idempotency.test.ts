@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'kysely'
 import t from 'tap'
-import { httpsRequest, testTls, type HttpsResponse } from '@app/testing'
+import { httpsRequest, rawTls, testTls, type HttpsResponse } from '@app/testing'
 import { setup, superuserDb } from './helpers/app.ts'
 import { uniqueName } from './helpers/users.ts'
 
@@ -118,6 +118,30 @@ t.test('while the first registration runs, the same key is 409 IDEMPOTENCY_KEY_I
   const third = await registerWith(key, body)
   t.equal(third.status, 201)
   t.equal(third.headers['idempotent-replayed'], 'true')
+  t.equal(await usersNamed(body.username), 1)
+})
+
+t.test('the connection is killed before the answer; the retry replays the stored answer, one account', async (t) => {
+  const key = newKey()
+  const body = bodyFor()
+  const held = await admin.startTransaction().execute()
+  await sql`insert into users.users (username, email, password_hash)
+    values (${body.username}, ${`held.${body.email}`}, 'not-a-hash')`.execute(held)
+  const json = JSON.stringify(body)
+  const { socket, received } = await rawTls(base, tls.ca)
+  socket.write(`POST /user/registry/ HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: 198.51.100.7\r\n` +
+    `Idempotency-Key: ${key}\r\nContent-Type: application/json\r\nContent-Length: ${json.length}\r\n\r\n${json}`)
+  for (let i = 0; i < 200 && (await keyRows(key))[0]?.status !== 'in_flight'; i++) await sleep(25)
+  socket.destroy()
+  t.equal((await received).length, 0, 'no answer reached the client')
+  await held.rollback().execute()
+  let retry: HttpsResponse | undefined
+  for (let i = 0; i < 100 && (retry === undefined || retry.status === 409); i++) {
+    if (retry) await sleep(50)
+    retry = await registerWith(key, body)
+  }
+  t.equal(retry?.status, 201)
+  t.equal(retry?.headers['idempotent-replayed'], 'true', 'stored although its client was gone')
   t.equal(await usersNamed(body.username), 1)
 })
 

@@ -36,6 +36,19 @@ function registerWith (key: string | undefined, body: Body, client = '198.51.100
 const usersNamed = async (username: string) => (await admin.selectFrom('users.users').select('id')
   .where('username', '=', username).execute()).length
 
+/** An uncommitted row with the same name: the registration's insert waits on the unique index until it ends. */
+async function holdUsername (body: Body) {
+  const held = await admin.startTransaction().execute()
+  await sql`insert into users.users (username, email, password_hash)
+    values (${body.username}, ${`held.${body.email}`}, 'not-a-hash')`.execute(held)
+  return held
+}
+
+/** Waits (bounded) until the key is reserved in flight: the request has reached its handler. */
+async function inFlight (key: string): Promise<void> {
+  for (let i = 0; i < 200 && (await keyRows(key))[0]?.status !== 'in_flight'; i++) await sleep(25)
+}
+
 const keyRows = (key: string) => admin.selectFrom('users.idempotency_keys')
   .select(['scope', 'status', 'fingerprint', 'response_status', 'response_body'])
   .where('key', '=', key).execute()
@@ -104,12 +117,9 @@ t.test('a bad key is 400 IDEMPOTENCY_KEY_INVALID', async (t) => {
 t.test('while the first registration runs, the same key is 409 IDEMPOTENCY_KEY_IN_USE', async (t) => {
   const key = newKey()
   const body = bodyFor()
-  // an uncommitted row with the same name: the registration's insert waits on the unique index until it ends
-  const held = await admin.startTransaction().execute()
-  await sql`insert into users.users (username, email, password_hash)
-    values (${body.username}, ${`held.${body.email}`}, 'not-a-hash')`.execute(held)
+  const held = await holdUsername(body)
   const first = registerWith(key, body)
-  for (let i = 0; i < 200 && (await keyRows(key))[0]?.status !== 'in_flight'; i++) await sleep(25)
+  await inFlight(key)
   const second = await registerWith(key, body)
   t.equal(second.status, 409)
   t.match(second.body, { code: 'IDEMPOTENCY_KEY_IN_USE' })
@@ -124,14 +134,12 @@ t.test('while the first registration runs, the same key is 409 IDEMPOTENCY_KEY_I
 t.test('the connection is killed before the answer; the retry replays the stored answer, one account', async (t) => {
   const key = newKey()
   const body = bodyFor()
-  const held = await admin.startTransaction().execute()
-  await sql`insert into users.users (username, email, password_hash)
-    values (${body.username}, ${`held.${body.email}`}, 'not-a-hash')`.execute(held)
+  const held = await holdUsername(body)
   const json = JSON.stringify(body)
   const { socket, received } = await rawTls(base, tls.ca)
-  socket.write(`POST /user/registry/ HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: 198.51.100.7\r\n` +
+  socket.write('POST /user/registry/ HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: 198.51.100.7\r\n' +
     `Idempotency-Key: ${key}\r\nContent-Type: application/json\r\nContent-Length: ${json.length}\r\n\r\n${json}`)
-  for (let i = 0; i < 200 && (await keyRows(key))[0]?.status !== 'in_flight'; i++) await sleep(25)
+  await inFlight(key)
   socket.destroy()
   t.equal((await received).length, 0, 'no answer reached the client')
   await held.rollback().execute()

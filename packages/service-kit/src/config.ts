@@ -49,7 +49,11 @@ export const commonConfig = {
   SHUTDOWN_DRAIN_MS: Type.Integer({ minimum: 0, maximum: 60_000 }),
   // Prometheus metrics on a listener of their own (metrics.ts); 0 turns them off. The host defaults to HOST.
   METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535 }),
-  METRICS_HOST: Type.Optional(Type.String({ minLength: 1 }))
+  METRICS_HOST: Type.Optional(Type.String({ minLength: 1 })),
+  // safe retries (idempotency.ts): when an in-flight key counts as abandoned, and the sweeper of expired keys
+  IDEMPOTENCY_LOCK_TIMEOUT_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000 }),
+  IDEMPOTENCY_SWEEP_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 86_400_000 }),
+  IDEMPOTENCY_SWEEP_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 100_000 })
 }
 
 type Defaults = Record<AppSettings, Record<string, unknown>>
@@ -100,7 +104,10 @@ export function commonDefaults (service: string, port: number): Defaults {
     REQUEST_TIMEOUT_MS: connectionDefaults.requestTimeoutMs,
     KEEP_ALIVE_TIMEOUT_MS: connectionDefaults.keepAliveTimeoutMs,
     MAX_CONNECTIONS: connectionDefaults.maxConnections,
-    TRUST_PROXY: ''
+    TRUST_PROXY: '',
+    IDEMPOTENCY_LOCK_TIMEOUT_MS: 60_000,
+    IDEMPOTENCY_SWEEP_INTERVAL_MS: 300_000,
+    IDEMPOTENCY_SWEEP_BATCH_SIZE: 1_000
   }
   const localFiles = {
     TLS_CERT_FILE: path.join(certsDir, `${service}.crt`),

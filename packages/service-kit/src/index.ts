@@ -24,3 +24,10 @@ export { redactedPaths } from './logging.ts'
 export { probeHealth } from './health.ts'
 export { connectionDefaults, nodeServerOptions, type ConnectionBounds } from './connections.ts'
 export { runServer, SHUTDOWN_GRACE_MS, type ListenOn } from './server.ts'
+export {
+  idempotencyPlugin, idempotencyOptions, idempotentPerAddress, idempotentPerUser, IDEMPOTENCY_HEADER,
+  type Idempotency, type IdempotencyOptions, type IdempotentRoute
+} from './idempotency.ts'
+export {
+  createIdempotencyKeysTable, type IdempotencyKeysTable, type IdempotencyTables
+} from './idempotency-store.ts'

@@ -1,5 +1,8 @@
 // Builds the Offers app from a config: never reads the environment, never listens.
-import { baseOptions, createServiceApp, protectedRoutes, type App } from '@app/service-kit'
+import {
+  baseOptions, createServiceApp, idempotencyOptions, idempotencyPlugin, protectedRoutes, type App
+} from '@app/service-kit'
+import type { Kysely } from 'kysely'
 import type { OffersConfig } from './config.ts'
 import type { DB } from './db/types.ts'
 import { offersPageRepository } from './offers/offers-page.repository.ts'
@@ -33,10 +36,13 @@ export async function buildApp (config: OffersConfig): Promise<App> {
       ]
     }
   })
-  const offers = createOffersService(offersRepository(app.db))
+  // before the routes: it wires the routes that opt in (offers.routes.ts)
+  await app.register(idempotencyPlugin, idempotencyOptions(config, 'offers'))
+  const offersIn = (db: Kysely<DB>) => createOffersService(offersRepository(db))
+  const offers = offersIn(app.db)
   const pages = createOffersPages(offersPageRepository(app.db))
-  await app.register(protectedRoutes(createOfferRoutes), { offers, pages })
-  await app.register(findOfferRoutes, { offers, pages })
+  await app.register(protectedRoutes(createOfferRoutes), { offers, offersIn, pages })
+  await app.register(findOfferRoutes, { offers, offersIn, pages })
   await app.register(offersPageRoutes, { pages })
   const edits = createOfferEditsService(offerEditsRepository(app.db))
   await app.register(protectedRoutes(editOfferRoutes), { edits })

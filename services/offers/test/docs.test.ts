@@ -13,7 +13,8 @@ t.test('the document describes both offer routes fully', async (t) => {
   t.same(doc.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
   const create = doc.paths['/offer/create/'].post
   t.same(create.security, [{ bearerAuth: [] }])
-  t.same(Object.keys(create.responses).sort(), ['201', '400', '401', '403', '404', '413', '415', '500', '503'])
+  t.same(Object.keys(create.responses).sort(),
+    ['201', '400', '401', '403', '404', '409', '413', '415', '422', '500', '503'])
   t.ok(create.requestBody.content['application/json'].schema.properties.title)
   const query = doc.paths['/offer/'].post
   t.same(query.security, [], 'finding offers needs no token')

@@ -1,5 +1,8 @@
 // Builds the Users app from a config: never reads the environment, never listens.
-import { baseOptions, createServiceApp, protectedRoutes, type App } from '@app/service-kit'
+import { hkdfSync } from 'node:crypto'
+import {
+  baseOptions, createServiceApp, idempotencyOptions, idempotencyPlugin, protectedRoutes, type App
+} from '@app/service-kit'
 import { auditRoutes } from './audit/audit.routes.ts'
 import { createAuditService } from './audit/audit.service.ts'
 import { authRoutes } from './auth/auth.routes.ts'
@@ -61,6 +64,10 @@ export async function buildApp (config: UsersConfig): Promise<App> {
       redisPrefix: config.RATE_LIMIT_REDIS_PREFIX
     })
     await app.register(rateLimitPlugin)
+    // registration bodies hold a password: their fingerprints are HMACs under a key derived from the signing key,
+    // so that a stored fingerprint is no fast hash to guess passwords against
+    const fingerprintKey = Buffer.from(hkdfSync('sha256', config.signingKey, '', 'idempotency-key fingerprint', 32))
+    await app.register(idempotencyPlugin, idempotencyOptions(config, 'users', fingerprintKey))
     const store = createStore(app.db)
     const passwords = await createPasswords({
       cost: config.BCRYPT_COST, maxQueue: config.BCRYPT_MAX_QUEUE, onWait: metrics.bcryptWait

@@ -1,5 +1,6 @@
 // The offers schema as Kysely sees it.
 import type { ColumnType, Generated } from 'kysely'
+import type { IdempotencyKeysTable } from '@app/service-kit'
 
 export interface OffersTable {
   id: Generated<number>
@@ -13,4 +14,5 @@ export interface OffersTable {
 
 export interface DB {
   'offers.offers': OffersTable
+  'offers.idempotency_keys': IdempotencyKeysTable
 }

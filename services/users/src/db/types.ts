@@ -1,6 +1,7 @@
 // The users schema as Kysely sees it: schema-qualified tables.
 import type { AuditEventType } from '@app/contracts'
 import type { ColumnType, Generated } from 'kysely'
+import type { IdempotencyKeysTable } from '@app/service-kit'
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 
@@ -51,5 +52,6 @@ export interface DB {
   'users.users': UsersTable
   'users.refresh_tokens': RefreshTokensTable
   'users.user_count_shards': UserCountShardsTable
-  'users.audit_events': AuditEventsTable
+  'users.audit_events': AuditEventsTable,
+  'users.idempotency_keys': IdempotencyKeysTable
 }

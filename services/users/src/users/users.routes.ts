@@ -3,7 +3,7 @@
 import {
   PatchUserBody, RegisterBody, RegisteredUser, User, UserIdParams, UsersPage, UsersPageQuery, UserWithOffers
 } from '@app/contracts'
-import { bodyProblems, NoContent, noContent, problems, type App } from '@app/service-kit'
+import { bodyProblems, idempotentPerAddress, NoContent, noContent, problems, type App } from '@app/service-kit'
 import { perAddress } from '../plugins/rate-limit.ts'
 import type { UsersService } from './users.service.ts'
 
@@ -17,14 +17,15 @@ const HOUR_MS = 3_600_000
 
 export async function registryRoutes (app: App, { users, limits }: UsersRoutesOptions): Promise<void> {
   app.post('/user/registry/', {
-    config: perAddress(limits.registrationsPerHour, HOUR_MS),
+    // safe retries (Idempotency-Key), the key scoped to the client address
+    config: { ...perAddress(limits.registrationsPerHour, HOUR_MS), ...idempotentPerAddress },
     schema: {
       tags: ['users'],
       operationId: 'registerUser',
       summary: 'Register a user',
       description: 'Creates an account. `username` and `email` are unique case-insensitively; the email is stored ' +
         'lower-cased and the username as spelt. `password` must be 8 to 72 bytes in UTF-8 and is kept only as a ' +
-        'bcrypt hash.',
+        'bcrypt hash. A retry with the same `Idempotency-Key` and body replays the first answer.',
       body: RegisterBody,
       response: { 201: RegisteredUser, ...problems(...bodyProblems, 409, 429, 503) }
     }

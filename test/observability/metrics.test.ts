@@ -155,7 +155,7 @@ t.test('a real Prometheus sees each counter move', { skip: !prometheus && 'no /u
   await until('users_logins_total{outcome="locked"}', (v) => v === 1, 'one locked login')
   await until('users_refresh_reuse_detected_total', (v) => v === 1, 'one refresh reuse')
   await until('offers_client_requests_total{outcome="ok"}', (v) => v === 1, 'one call to Offers')
-  await until('sum(http_request_duration_seconds_count{job="offers",route="/offer/",status_code="200"})',
+  await until('sum(http_request_duration_seconds_count{job="offers",route="/offers/",status_code="200"})',
     (v) => v === 1, 'Offers timed the call it answered')
   await until('db_pool_connections{job="offers"}', (v) => v >= 1, 'Offers\' pool')
 

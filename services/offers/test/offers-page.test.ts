@@ -75,7 +75,7 @@ t.test('105 offers: a first page of 20 (the default) or 100, with next_cursor an
   t.same((rest.body as Page).items.map((o) => o.id), all.slice(100), 'the Link leads to the remaining 5')
   t.equal((rest.body as Page).next_cursor, null, 'the last page says so')
   t.equal(rest.headers.link, undefined, 'and has no Link')
-  t.same(Object.keys(first.items[0]!).sort(), ['created_at', 'id', 'text', 'title', 'user_id'])
+  t.same(Object.keys(first.items[0]!).sort(), ['created_at', 'id', 'text', 'title', 'updated_at', 'user_id'])
 })
 
 t.test('walking every page while offers arrive gives each original offer once, in order', async (t) => {

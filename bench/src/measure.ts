@@ -70,28 +70,32 @@ export async function measure (scenario: Scenario, ctx: MeasureContext): Promise
     done(`SKIPPED: ${wrong}`)
     return { route: scenario.route, skipped: wrong }
   }
-  // the Users the scenario loads: the one with its limits in memory, or the one with them in Redis
-  const users = scenario.service === 'usersRedis' ? services.usersRedis! : services.users
+  // the Users the scenario loads: the one with its limits in memory, the one with them in Redis, or the traced one;
+  // the traced Users calls the traced Offers
+  const users = scenario.service === 'usersRedis'
+    ? services.usersRedis!
+    : scenario.service === 'usersTraced' ? services.usersTraced! : services.users
+  const offers = scenario.service === 'usersTraced' ? services.offersTraced! : services.offers
   const spec = {
-    origin: scenario.origin ?? (scenario.service === 'offers' ? services.offers : users).origin,
+    origin: scenario.origin ?? (scenario.service === 'offers' ? offers : users).origin,
     next: scenario.next,
     connections: options.connections,
     ...(scenario.token ? { token: scenario.token } : {}),
     ...(scenario.timeoutSeconds ? { timeoutSeconds: scenario.timeoutSeconds } : {})
   }
-  const pids = [users.pid, services.offers.pid]
-  const alive = () => Promise.all([users.assertAlive(), services.offers.assertAlive()])
+  const pids = [users.pid, offers.pid]
+  const alive = () => Promise.all([users.assertAlive(), offers.assertAlive()])
   await runLoad({ ...spec, seconds: options.warmupSeconds }, ca)
   await alive()
   await waitQuiet(pids)
-  await Promise.all([loopDelay(users), loopDelay(services.offers)])
-  const stopRss = samplePeakRss({ users: users.pid, offers: services.offers.pid })
+  await Promise.all([loopDelay(users), loopDelay(offers)])
+  const stopRss = samplePeakRss({ users: users.pid, offers: offers.pid })
   const stopCpu = cpuMeter(ctx.cpuGroups)
   const result = await runLoad({ ...spec, seconds: options.seconds }, ca)
   await alive()
   const cpu = perRequest(stopCpu(), result.requests)
   const rss = stopRss()
-  const [usersDelay, offersDelay] = await Promise.all([loopDelay(users), loopDelay(services.offers)])
+  const [usersDelay, offersDelay] = await Promise.all([loopDelay(users), loopDelay(offers)])
   await waitQuiet(pids)
   done(`${fmt(result.rps, 1)} req/s, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, ` +
     `${result.non2xx} non-2xx, ${result.errors} errors`)

@@ -147,6 +147,12 @@ function redisShare (rows: Record<string, Row>): number | null {
   return redis && memory ? round(redis / memory, 3) : null
 }
 
+/** user_get_traced ÷ user_get (rps): what tracing every request, exported, leaves of the throughput. */
+function tracedShare (rows: Record<string, Row>): number | null {
+  const [traced, plain] = [rows.user_get_traced?.rps, rows.user_get?.rps]
+  return traced && plain ? round(traced / plain, 3) : null
+}
+
 function targets (rows: Record<string, Row>, footprint: Record<string, Footprint>): Target[] {
   const all = Object.entries(rows)
   const failing = all.filter(([, r]) => r.skipped || r.errors || r.non2xx).map(([n]) => n)
@@ -168,6 +174,8 @@ function targets (rows: Record<string, Row>, footprint: Record<string, Footprint
     // the shared store may cost logins at most 5 %: both runs as a share of the bcrypt ceiling of their own moment
     atLeast('login limit check with Redis: auth ÷ auth with limits in memory', redisShare(rows), 0.95),
     atLeast('GET /user/{id}/ ÷ bare baseline', at('user_get'), 0.25),
+    // OpenTelemetry with every request sampled and exported may cost at most 15 % of the throughput
+    atLeast('GET /user/{id}/ traced ÷ untraced (rps)', tracedShare(rows), 0.85),
     atMost('offers by user, 1 M ÷ 1 k rows (mean latency)', at('scale_offers_by_user_1m'), 1.5),
     atMost('first users page, 1 M ÷ 1 k rows (mean latency)', at('scale_users_page_first_1m'), 1.5),
     ...footprintTargets(footprint)

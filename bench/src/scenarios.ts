@@ -6,8 +6,8 @@ export interface Scenario {
   name: string
   /** the route as the contract writes it */
   route: string
-  /** usersRedis: the second Users, whose limits are in Redis (processes.ts) */
-  service: 'users' | 'offers' | 'usersRedis'
+  /** usersRedis: the second Users, whose limits are in Redis (processes.ts); usersTraced: traced.ts */
+  service: 'users' | 'offers' | 'usersRedis' | 'usersTraced'
   token?: string
   next: (i: number) => Target
   /** the status of a correct answer, and what else must hold of its body (a message when it does not) */

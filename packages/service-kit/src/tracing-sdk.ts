@@ -13,18 +13,17 @@ import type { Tracing } from './tracing.ts'
 /**
  * pg's instrumentation patches `pg` when something `require`s it; in the production bundle pg is inlined and never
  * required, and under tsx it is loaded before the SDK starts. So its patches are applied here, to the very module
- * object the pool in database.ts is made from: Client.prototype.query (a span per statement, its parameterised
- * text only: enhancedDatabaseReporting off keeps the values out) and pg-pool's connect (the wait for a connection).
- * Statements outside a request (the pool warming up) make no span.
+ * object the pool in database.ts is made from: Client.prototype.query, a span per statement with its parameterised
+ * text only (enhancedDatabaseReporting off keeps the values out). Statements outside a request (the pool warming
+ * up) make no span. pg-pool's connect is left alone: a span for every checkout would cost each request one more
+ * span for what the pool metrics (total, idle, waiting) already show.
  */
 function instrumentPg (): void {
   const instrumentation = new PgInstrumentation({
     enabled: false, requireParentSpan: true, enhancedDatabaseReporting: false
   })
-  // pg.Pool is pg's subclass of pg-pool's Pool, whose prototype holds connect
-  const modules: Record<string, unknown> = { pg, 'pg-pool': Object.getPrototypeOf(pg.Pool) }
   for (const definition of instrumentation.getModuleDefinitions()) {
-    if (modules[definition.name]) definition.patch?.(modules[definition.name])
+    if (definition.name === 'pg') definition.patch?.(pg)
   }
 }
 

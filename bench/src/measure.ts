@@ -71,11 +71,14 @@ export async function measure (scenario: Scenario, ctx: MeasureContext): Promise
     done(`SKIPPED: ${wrong}`)
     return { route: scenario.route, skipped: wrong }
   }
-  // the Users the scenario loads: the one with its limits in memory, the one with them in Redis, or the metrics pair's
-  const users = scenario.service === 'usersRedis'
-    ? services.usersRedis!
-    : scenario.service === 'usersMetrics' ? services.usersMetrics! : services.users
-  const offers = scenario.service === 'usersMetrics' ? services.offersMetrics! : services.offers
+  // the pair the scenario loads: Users with its limits in memory or in Redis, or the metrics pair, or the traced pair
+  const pairs = {
+    usersMetrics: [services.usersMetrics, services.offersMetrics],
+    usersTraced: [services.usersTraced, services.offersTraced]
+  } as const
+  const [pairUsers, pairOffers] = scenario.service in pairs ? pairs[scenario.service as keyof typeof pairs] : []
+  const users = scenario.service === 'usersRedis' ? services.usersRedis! : pairUsers ?? services.users
+  const offers = pairOffers ?? services.offers
   const spec = {
     origin: scenario.origin ?? (scenario.service === 'offers' ? offers : users).origin,
     next: scenario.next,

@@ -136,18 +136,30 @@ function serviceNodeArgs (name: ServiceSpec['name'], { nodeArgs = [], profileDir
   return [...imageNodeArgs(name), ...nodeArgs, ...profiling]
 }
 
-/** Offers first, as `pnpm start` does, then Users pointed at it; both from `pnpm build`'s bundle, as images run. */
+/** A second pair of the services that differs from the first in a few variables (traced.ts: OTEL_*). */
+export interface Variant {
+  /** added to both services' names (process and log file) */
+  suffix: string
+  env: Record<string, string>
+}
+
+/**
+ * Offers first, as `pnpm start` does, then Users pointed at it; both from `pnpm build`'s bundle, as images run.
+ * With a variant, the same pair with its variables on top.
+ */
 export async function startServices (
-  cleanup: Cleanup, urls: { users: string, offers: string }, files: StackFiles, options: ProcessOptions = {}
+  cleanup: Cleanup, urls: { users: string, offers: string }, files: StackFiles, options: ProcessOptions = {},
+  variant: Variant = { suffix: '', env: {} }
 ) {
   const [usersPort, offersPort] = [await freePort(), await freePort()]
-  const offersEnv = common(offers, offersPort, urls.offers, files)
+  const offersEnv = { ...common(offers, offersPort, urls.offers, files), ...variant.env }
   // a profile is read by package, which a bundle (one file) cannot tell apart: --profile runs tsc's output instead
   const entry = (s: ServiceSpec) => options.profileDir ? s.compiled : s.built
-  const offersProc =
-    await startProcess(cleanup, 'offers', entry(offers), offersEnv, files, serviceNodeArgs('offers', options))
-  const usersProc = await startProcess(cleanup, 'users', entry(users),
-    usersEnv(usersPort, urls.users, offersProc.origin, files), files, serviceNodeArgs('users', options))
+  const offersProc = await startProcess(cleanup, `offers${variant.suffix}`, entry(offers), offersEnv, files,
+    serviceNodeArgs('offers', options))
+  const usersProc = await startProcess(cleanup, `users${variant.suffix}`, entry(users),
+    { ...usersEnv(usersPort, urls.users, offersProc.origin, files), ...variant.env }, files,
+    serviceNodeArgs('users', options))
   return { users: usersProc, offers: offersProc }
 }
 
@@ -223,6 +235,9 @@ export type Services = Awaited<ReturnType<typeof startServices>> & {
   usersRedis?: RunningProcess
   usersMetrics?: RunningProcess
   offersMetrics?: RunningProcess
+  /** the pair with tracing on (traced.ts), for user_get_traced */
+  usersTraced?: RunningProcess
+  offersTraced?: RunningProcess
 }
 
 /**

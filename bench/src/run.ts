@@ -26,6 +26,7 @@ import { grow, PASSWORD, seedDb, seeded, truncateAll, username } from './seed.ts
 import {
   startBalancer, startMetricsPair, startRedisUsers, startServices, type RunningProcess, type Services
 } from './processes.ts'
+import { startTracedServices, TRACED_SCENARIO, tracedScenario, type TracedServices } from './traced.ts'
 import { formatCpuTable, formatFootprintTable, formatTable, formatTargets } from './table.ts'
 
 const BCRYPT_COST = 12
@@ -104,12 +105,21 @@ async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
     done(`${healthy(pair.offers)}, ${healthy(pair.users)}`)
   }
 
+  let traced: TracedServices | undefined
+  if (selected({ name: TRACED_SCENARIO })) {
+    done = begin('starting a second Offers and Users with tracing on, exporting OTLP to a local receiver')
+    traced = await startTracedServices(cleanup, database.urls, files, options)
+    services.usersTraced = traced.users
+    services.offersTraced = traced.offers
+    done(`${healthy(traced.users)}, ${healthy(traced.offers)}, receiver ${traced.receiver.endpoint}`)
+  }
+
   // every process of a kind: those a scenario does not load stay idle
   const all = (...procs: Array<RunningProcess | undefined>) => () => procs.filter((p) => p).map((p) => p!.pid)
   const cpuGroups: Record<string, () => number[]> = {
-    users: all(services.users, services.usersRedis, services.usersMetrics),
+    users: all(services.users, services.usersRedis, services.usersMetrics, services.usersTraced),
     ...(redisPid ? { redis: () => [redisPid!] } : {}),
-    offers: all(services.offers, services.offersMetrics),
+    offers: all(services.offers, services.offersMetrics, services.offersTraced),
     ...(database.postmasterPid ? { postgres: () => withChildren(database.postmasterPid!) } : {}),
     autocannon: () => [process.pid]
   }
@@ -133,6 +143,8 @@ async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
       scenarios.splice(1, 0, throughBalancer(userGet, USER_GET_LB, balancer.urls.users!))
     }
   }
+  // right after user_get, so that the two runs see the machine alike
+  if (traced) scenarios.splice(1, 0, tracedScenario(scenarios.find((s) => s.name === 'user_get') as Scenario))
   let ceiling: BcryptCeiling | undefined
   for (const scenario of scenarios.filter(selected)) {
     if ('skipped' in scenario) {
@@ -141,6 +153,10 @@ async function run (options: BenchOptions, cleanup: Cleanup): Promise<number> {
     }
     if (scenario.ratioOf === 'bcrypt') ceiling ??= await bcryptCeiling(BCRYPT_COST, options.seconds)
     main[scenario.name] = await measure(scenario, ctx)
+    // a traced run whose spans went nowhere would measure nothing of tracing's cost
+    if (scenario.name === TRACED_SCENARIO && traced?.receiver.exports() === 0) {
+      main[scenario.name] = { route: scenario.route, skipped: 'the traced services exported no spans' }
+    }
   }
   ceiling ??= await bcryptCeiling(BCRYPT_COST, options.seconds)
   Object.assign(main, await measurePages(db, passwordHash, seededMain, ctx, selected))

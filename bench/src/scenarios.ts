@@ -6,8 +6,9 @@ export interface Scenario {
   name: string
   /** the route as the contract writes it */
   route: string
-  /** usersRedis: the second Users, whose limits are in Redis; usersMetrics: the pair with metrics on (processes.ts) */
-  service: 'users' | 'offers' | 'usersRedis' | 'usersMetrics'
+  /** usersRedis: the second Users, whose limits are in Redis; usersMetrics: the pair with metrics on (processes.ts);
+   * usersTraced: the pair with tracing on (traced.ts) */
+  service: 'users' | 'offers' | 'usersRedis' | 'usersMetrics' | 'usersTraced'
   token?: string
   next: (i: number) => Target
   /** the status of a correct answer, and what else must hold of its body (a message when it does not) */

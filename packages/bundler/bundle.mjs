@@ -82,11 +82,19 @@ if (entries.length === 0) {
 
 await rm(outdir, { recursive: true, force: true })
 const assetPackages = new Map()
-const result = await build({
-  entryPoints: entries,
+/**
+ * One build per entry, so that entries share no chunk: the image's HEALTHCHECK (healthcheck.mjs) loads a few kB,
+ * not the server's code. Within an entry, what it imports only dynamically (the OpenTelemetry SDK, service-kit's
+ * tracing-sdk.ts) goes into a chunk of its own, read from disk only when imported: a service with tracing off
+ * neither loads nor compiles it.
+ */
+const buildEntry = (entry) => build({
+  entryPoints: [entry],
   outdir,
   outExtension: { '.js': '.mjs' },
   bundle: true,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   platform: 'node',
   format: 'esm',
   target: 'node20.19',
@@ -101,7 +109,39 @@ const result = await build({
   logLevel: 'warning'
 })
 
-const used = new Set(Object.values(result.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path)))
+/**
+ * esbuild makes a chunk for every dynamic import before it drops unused code, so an entry that never starts
+ * tracing (healthcheck.mjs) still gets an SDK chunk that nothing imports: only what an entry can reach is kept.
+ * A dynamic import's chunk names its module as entryPoint too: the root is the output of the entry itself.
+ */
+function reachable (outputs, entry) {
+  const reach = Object.keys(outputs).filter((file) => outputs[file].entryPoint === entry)
+  const kept = new Set(reach)
+  for (const file of reach) {
+    for (const { path: imported } of outputs[file].imports) {
+      if (outputs[imported] && !kept.has(imported)) {
+        kept.add(imported)
+        reach.push(imported)
+      }
+    }
+  }
+  return kept
+}
+
+const written = new Set()
+const outputs = {}
+for (const entry of entries) {
+  const built = (await buildEntry(entry)).metafile.outputs
+  for (const file of Object.keys(built)) written.add(file)
+  for (const file of reachable(built, entry)) outputs[file] = built[file]
+}
+// two builds may write the same chunk (same content, same name): removed only when no entry reaches it
+for (const file of [...written].filter((f) => f.endsWith('.mjs') && !outputs[f])) {
+  await rm(file, { force: true })
+  await rm(`${file}.map`, { force: true })
+}
+
+const used = new Set(Object.values(outputs).flatMap((o) => o.imports.map((i) => i.path)))
 const copied = new Set()
 for (const name of NATIVE.filter((n) => used.has(n))) await copyPackage(name, require, copied)
 for (const [name, dir] of assetPackages) {
@@ -110,7 +150,7 @@ for (const [name, dir] of assetPackages) {
     await cp(path.join(dir, sub), path.join(outdir, 'assets', name, sub), { recursive: true, dereference: true })
   }
 }
-const sizes = Object.entries(result.metafile.outputs)
-  .filter(([file]) => file.endsWith('.mjs'))
+const sizes = Object.entries(outputs)
+  .filter(([file]) => file.endsWith('.mjs') && !file.includes('/getMachineId-'))
   .map(([file, o]) => `${path.basename(file)} ${(o.bytes / 1024).toFixed(0)} kB`)
 process.stdout.write(`bundle/: ${sizes.join(', ')}${copied.size ? `; node_modules: ${[...copied].join(', ')}` : ''}\n`)

@@ -16,3 +16,4 @@ export {
 export {
   startRedisServer, stopRedisPid, redisAnswers, redisServerBinary, processEnded, type RedisServer
 } from './redis.ts'
+export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan, type OtlpValue } from './otlp-receiver.ts'

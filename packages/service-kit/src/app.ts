@@ -16,6 +16,7 @@ import { genReqId, loggerOptions, requestLogPlugin } from './logging.ts'
 import { frameworkErrors, problemPlugin } from './problems.ts'
 import { trustedProxies } from './config.ts'
 import { shutdownPlugin } from './shutdown.ts'
+import { activeTracing } from './tracing.ts'
 import { validatorCompiler } from './validation.ts'
 
 export interface ServiceAppOptions {
@@ -142,6 +143,9 @@ export function baseOptions (config: BaseConfig): Omit<ServiceAppOptions, 'docs'
 
 export async function createServiceApp (opts: ServiceAppOptions): Promise<App> {
   const app = fastify(opts)
+  // first, so that every route and hook registered after it is inside the request's span (tracing.ts)
+  const tracing = activeTracing()
+  if (tracing) await app.register(tracing.plugin)
   app.setValidatorCompiler(validatorCompiler())
   // Bodies are JSON only: anything else is 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain')

@@ -23,6 +23,7 @@ export { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 export { redactedPaths } from './logging.ts'
 export { probeHealth } from './health.ts'
 export { connectionDefaults, nodeServerOptions, type ConnectionBounds } from './connections.ts'
+export { activeTracing, startTracing, tracingEnabled, type Tracing } from './tracing.ts'
 export { runServer, SHUTDOWN_GRACE_MS, type ListenOn } from './server.ts'
 export {
   idempotencyPlugin, idempotencyOptions, idempotentPerAddress, idempotentPerUser, IDEMPOTENCY_HEADER,

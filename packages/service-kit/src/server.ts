@@ -4,6 +4,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyBaseLogger } from 'fastify'
 import type { App } from './app.ts'
+import { startTracing } from './tracing.ts'
 
 export interface ListenOn { app: App, port: number, host: string }
 
@@ -61,6 +62,8 @@ function collectStartupGarbage (): void {
 export async function runServer (name: string, build: (env: NodeJS.ProcessEnv) => Promise<ListenOn>): Promise<void> {
   try {
     const loopStats = loopStatsEnabled(process.env)
+    // before the app is built: its plugins and the pg module are instrumented as they are set up
+    const tracing = await startTracing(name, process.env)
     const { app, port, host } = await build(process.env)
     if (loopStats) reportLoopDelayOnSignal(app.log)
     const delay = app.shutdown.drainMs + SHUTDOWN_GRACE_MS
@@ -73,6 +76,8 @@ export async function runServer (name: string, build: (env: NodeJS.ProcessEnv) =
         await app.shutdown.drain()
       }
       await app.close()
+      // the spans of the last requests are exported before the process ends
+      await tracing?.shutdown()
     })
     await app.listen({ port, host })
     collectStartupGarbage()

@@ -13,7 +13,9 @@ export { validateOpenApi, lintOpenApi } from './openapi.ts'
 export { hasChromium, hasCertutil, launchChromium, chromiumPath, docsPageOperations } from './browser.ts'
 export { readState, TEMPLATE_DB } from './state.ts'
 export { testRedis, startPrivateRedis, type TestRedis, type PrivateRedis } from './redis.ts'
-export { freePort, supervise, TS_NODE_ARGS } from '@app/devstack'
+export {
+  freePort, supervise, TS_NODE_ARGS, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan
+} from '@app/devstack'
 export {
   rawTcp, tlsClient, trickle, slowHeaders, clientHello, describeClose, type Closed, type HeldConnection
 } from './raw-connections.ts'

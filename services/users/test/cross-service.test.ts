@@ -9,6 +9,7 @@ import {
   type ServiceProcess
 } from '@app/testing'
 import { buildTestApp } from './helpers/app.ts'
+import { expectStatus, httpsSession } from './helpers/https-session.ts'
 import { register, session } from './helpers/users.ts'
 
 const BUDGET_MS = 1000
@@ -35,26 +36,14 @@ const call = (base: string, path: string, opts: Parameters<typeof httpsRequest>[
   httpsRequest(`${base}${path}`, { ca, ...opts })
 const secrets: string[] = []
 
-/** Setup steps run before any test, so they throw rather than assert. */
-function expect (status: number, res: Awaited<ReturnType<typeof httpsRequest>>) {
-  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`)
-  return res
-}
-
 /** A user registered and logged in over HTTPS, with two offers made through the Offers service. */
 async function userWithOffers () {
   const username = `x_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`
   const password = 'cross service password'
-  const registered = expect(201, await call(users.url, '/user/registry/', {
-    json: { username, password, email: `${username}@example.com` }
-  }))
-  const id = (registered.body as { id: number }).id
-  const login = expect(200, await call(users.url, '/user/auth/', { json: { username, password } }))
-  const tokens = login.body as { access_token: string, refresh_token: string }
+  const { id, tokens, auth } = await httpsSession(users.url, ca, username, password)
   secrets.push(password, tokens.access_token, tokens.refresh_token)
-  const auth = { authorization: `Bearer ${tokens.access_token}` }
   for (const title of ['first', 'second']) {
-    expect(201, await call(offers.url, '/offer/create/', {
+    expectStatus(201, await call(offers.url, '/offer/create/', {
       headers: auth,
       json: { user_id: id, title, text: `${title} offer` }
     }))

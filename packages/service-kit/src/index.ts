@@ -18,8 +18,10 @@ export {
 export { isDatabaseUnavailable, DATABASE_RETRY_AFTER_SECONDS } from './database-errors.ts'
 export { outageWatch, briefError, type OutageLog, type OutageWatch } from './outage.ts'
 export { createAjv } from './validation.ts'
-export { metricsPlugin, UNMATCHED_ROUTE, type MetricsOptions } from './metrics.ts'
-export { Counter, Gauge, Histogram, type Registry } from 'prom-client'
+export {
+  metricsPlugin, noMetrics, UNMATCHED_ROUTE, type LabelValues, type MetricCounter, type MetricHistogram, type Metrics,
+  type MetricsOptions
+} from './metrics.ts'
 export { redactedPaths } from './logging.ts'
 export { probeHealth } from './health.ts'
 export { connectionDefaults, nodeServerOptions, type ConnectionBounds } from './connections.ts'

@@ -1,18 +1,15 @@
-// Prometheus metrics (prom-client): one registry per app as `app.metrics`; when METRICS_PORT is set, the process's
-// own metrics, request durations by route template and the database pool, served on a listener of their own.
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { performance } from 'node:perf_hooks'
+// Prometheus metrics as `app.metrics`: with METRICS_PORT set, prom-client (loaded then, metrics-prometheus.ts) serves
+// the process's own metrics, request durations by route template, the pool and the service's own on a listener of
+// their own; with it off, every metric is a no-op and prom-client is never loaded, so recording stays one line.
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import { poolCounts } from './database.ts'
 import { problem } from './problems.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** where a service registers its own metrics; served only when the listener is on */
-    metrics: Registry
+    /** where a service makes its own metrics; recorded and served only when the listener is on */
+    metrics: Metrics
   }
 }
 
@@ -25,101 +22,59 @@ export interface MetricsOptions {
 /** The label of every request no route matched: a raw URL would make a series per scanner probe. */
 export const UNMATCHED_ROUTE = 'unmatched'
 
-/** The event loop's busy share since the last scrape (0–1): delay says how late, utilisation how full. */
-function eventLoopUtilization (registry: Registry): void {
-  let last = performance.eventLoopUtilization()
-  // eslint-disable-next-line no-new
-  new Gauge({
-    name: 'nodejs_eventloop_utilization_ratio',
-    help: 'Share of the time the event loop was busy since the previous scrape (0 to 1).',
-    registers: [registry],
-    collect () {
-      const now = performance.eventLoopUtilization()
-      this.set(performance.eventLoopUtilization(now, last).utilization)
-      last = now
-    }
-  })
+export type LabelValues<L extends string> = Partial<Record<L, string | number>>
+
+interface MetricConfig<L extends string> {
+  name: string
+  help: string
+  labelNames?: readonly L[]
 }
 
-/** The pool's connections, read at each scrape; saturation is total = max with queries waiting. */
-function poolGauges (registry: Registry, db: Kysely<unknown>): void {
-  const gauge = (name: string, help: string, read: (counts: NonNullable<ReturnType<typeof poolCounts>>) => number) =>
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect () {
-        const counts = poolCounts(db)
-        if (counts) this.set(read(counts))
-      }
-    })
-  gauge('db_pool_connections', 'Connections the database pool holds open (busy and idle).', (c) => c.total)
-  gauge('db_pool_idle_connections', 'Open connections no query is using.', (c) => c.idle)
-  gauge('db_pool_waiting_queries', 'Queries waiting for a connection.', (c) => c.waiting)
-  gauge('db_pool_max_connections', 'The most connections the pool opens (DB_POOL_MAX).', (c) => c.max)
+type CounterConfig<L extends string> = MetricConfig<L> & { series?: Array<LabelValues<L>> }
+
+export interface MetricCounter<L extends string> {
+  inc (labels?: LabelValues<L>): void
 }
 
-/** GET /metrics and nothing else, over plain HTTP (Prometheus scrapes inside the cluster's network). */
-function metricsServer (registry: Registry): Server {
-  const server = createServer(async (req, res) => {
-    const path = (req.url ?? '').split('?')[0]
-    if ((req.method === 'GET' || req.method === 'HEAD') && path === '/metrics') {
-      try {
-        const body = await registry.metrics()
-        res.writeHead(200, { 'content-type': registry.contentType }).end(req.method === 'HEAD' ? undefined : body)
-      } catch {
-        res.writeHead(500, { 'content-type': 'application/problem+json' })
-          .end(JSON.stringify(problem(500, 'METRICS_FAILED', 'The metrics could not be collected')))
-      }
-      return
-    }
-    res.writeHead(404, { 'content-type': 'application/problem+json' })
-      .end(JSON.stringify(problem(404, 'ROUTE_NOT_FOUND', 'Only GET /metrics is served on this port')))
-  })
-  server.headersTimeout = 10_000
-  server.requestTimeout = 30_000
-  return server
+export interface MetricHistogram<L extends string> {
+  observe (value: number): void
+  observe (labels: LabelValues<L>, value: number): void
 }
 
-async function listen (server: Server, port: number, host: string): Promise<AddressInfo> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(new Error(`METRICS_PORT ${port} on ${host}: ${err.message}`)))
-    server.listen(port, host, () => resolve())
-  })
-  return server.address() as AddressInfo
+export interface Metrics {
+  /** false with metrics off: what is recorded goes nowhere */
+  enabled: boolean
+  /** `series`: label sets that exist (at 0) from the start, so that rate() sees their first increase */
+  counter: <L extends string = never>(config: CounterConfig<L>) => MetricCounter<L>
+  histogram: <L extends string = never>(config: MetricConfig<L> & { buckets?: number[] }) => MetricHistogram<L>
+  /** a value read at each scrape; undefined leaves the last one */
+  gauge: (config: { name: string, help: string, read: () => number | undefined }) => void
+}
+
+const ignore = (): void => {}
+
+/** With metrics off: every metric takes its values and keeps none. */
+export const noMetrics: Metrics = {
+  enabled: false,
+  counter: () => ({ inc: ignore }),
+  histogram: () => ({ observe: ignore }),
+  gauge: ignore
 }
 
 export const metricsPlugin = fp<MetricsOptions>(async (app, { port, host }) => {
-  const registry = new Registry()
-  app.decorate('metrics', registry)
-  if (port === undefined) return
-
-  collectDefaultMetrics({ register: registry })
-  eventLoopUtilization(registry)
-  poolGauges(registry, app.db as Kysely<unknown>)
-  const requests = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Time from a request\'s arrival to the last byte of its answer, by method, route template and status.',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    registers: [registry]
-  })
-  app.addHook('onResponse', (request, reply, done) => {
-    requests.observe({
-      method: request.method,
-      route: request.routeOptions.url ?? UNMATCHED_ROUTE,
-      status_code: reply.statusCode
-    }, reply.elapsedTime / 1000)
-    done()
-  })
-
-  const server = metricsServer(registry)
-  app.addHook('onReady', async () => {
-    const address = await listen(server, port, host)
-    app.log.info({ port: address.port, host: address.address }, 'metrics listening on http (GET /metrics)')
-  })
-  app.addHook('onClose', async () => {
-    if (!server.listening) return
-    server.closeAllConnections()
-    await new Promise((resolve) => server.close(resolve))
-  })
+  if (port === undefined) {
+    app.decorate('metrics', noMetrics)
+    return
+  }
+  const { startPrometheus } = await import('./metrics-prometheus.ts')
+  app.decorate('metrics', startPrometheus(app, {
+    port,
+    host,
+    pool: () => poolCounts(app.db as Kysely<unknown>),
+    bodies: {
+      notFound: JSON.stringify(problem(404, 'ROUTE_NOT_FOUND', 'Only GET /metrics is served on this port')),
+      failed: JSON.stringify(problem(500, 'METRICS_FAILED', 'The metrics could not be collected'))
+    },
+    unmatchedRoute: UNMATCHED_ROUTE
+  }))
 }, { name: 'metrics', dependencies: ['database'] })

@@ -3,13 +3,14 @@
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { makeTestKeys, testTls } from '@app/testing'
-import { createServiceApp, type App } from '../src/index.ts'
+import { createServiceApp, type App, type MetricsOptions } from '../src/index.ts'
 
 export const tls = testTls('users')
 
-export function httpsApp (drainMs?: number): Promise<App> {
+export function httpsApp (drainMs?: number, metrics?: MetricsOptions): Promise<App> {
   return createServiceApp({
     ...(drainMs === undefined ? {} : { drainMs }),
+    ...(metrics ? { metrics } : {}),
     logLevel: 'silent',
     tls: { key: tls.key, cert: tls.cert },
     database: { url: 'postgres://nobody:none@127.0.0.1:1/none', max: 1 },

@@ -1,6 +1,6 @@
-// The Users service's own metrics, on the app's registry (service-kit metrics.ts): logins by outcome, refresh-token
-// reuse, bcrypt's queue and wait, and the calls to Offers. One call per event at the places that know it.
-import { Counter, Gauge, Histogram, type Registry } from '@app/service-kit'
+// The Users service's own metrics, made with app.metrics (service-kit metrics.ts; no-ops with metrics off): logins by
+// outcome, refresh-token reuse, bcrypt's queue and wait, and the calls to Offers. One call per event where it happens.
+import type { Metrics } from '@app/service-kit'
 import type { OffersCallOutcome } from '@app/offers-client'
 
 export type LoginOutcome = 'ok' | 'wrong_credentials' | 'locked' | 'rate_limited'
@@ -24,51 +24,41 @@ export interface UsersMetrics {
   offersCall: (outcome: OffersCallOutcome, seconds: number) => void
 }
 
-export function usersMetrics (registry: Registry): UsersMetrics {
-  const registers = [registry]
-  const logins = new Counter({
+export function usersMetrics (metrics: Metrics): UsersMetrics {
+  const logins = metrics.counter({
     name: 'users_logins_total',
     help: 'Login attempts (POST /user/auth/) by outcome: ok, wrong_credentials, locked (too many failures for ' +
       'the account), rate_limited (too many attempts from the address).',
     labelNames: ['outcome'] as const,
-    registers
+    series: (['ok', 'wrong_credentials', 'locked', 'rate_limited'] as const).map((outcome) => ({ outcome }))
   })
-  // every outcome is a series from the start, so that rate() sees its first increase
-  for (const outcome of ['ok', 'wrong_credentials', 'locked', 'rate_limited'] as const) logins.labels(outcome)
-  const reuse = new Counter({
+  const reuse = metrics.counter({
     name: 'users_refresh_reuse_detected_total',
-    help: 'Used refresh tokens presented again; each revoked its whole session.',
-    registers
+    help: 'Used refresh tokens presented again; each revoked its whole session.'
   })
   let queued = () => 0
-  // eslint-disable-next-line no-new
-  new Gauge({
+  metrics.gauge({
     name: 'users_bcrypt_queue_depth',
     help: 'Password hashes and checks waiting for the bcrypt lane.',
-    registers,
-    collect () { this.set(queued()) }
+    read: () => queued()
   })
-  const wait = new Histogram({
+  const wait = metrics.histogram({
     name: 'users_bcrypt_wait_seconds',
     help: 'Time a password hash or check waited for the bcrypt lane before it ran.',
-    buckets: [0.001, 0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers
+    buckets: [0.001, 0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5]
   })
-  const offersCalls = new Counter({
+  const offersCalls = metrics.counter({
     name: 'offers_client_requests_total',
     help: 'Calls from Users to the Offers service by outcome.',
     labelNames: ['outcome'] as const,
-    registers
+    series: (['ok', 'timeout', 'connect_error', 'bad_status', 'invalid_body', 'too_large'] as const)
+      .map((outcome) => ({ outcome }))
   })
-  for (const outcome of ['ok', 'timeout', 'connect_error', 'bad_status', 'invalid_body', 'too_large'] as const) {
-    offersCalls.labels(outcome)
-  }
-  const offersDuration = new Histogram({
+  const offersDuration = metrics.histogram({
     name: 'offers_client_request_duration_seconds',
     help: 'Duration of calls from Users to the Offers service, connect to last byte, by outcome.',
     labelNames: ['outcome'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
   })
   return {
     login: (outcome) => logins.inc({ outcome }),

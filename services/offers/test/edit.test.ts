@@ -124,7 +124,9 @@ t.test('an unknown offer is 404 OFFER_NOT_FOUND; a bad id is 400, never 500', as
     t.equal(res.status, 404)
     t.match(res.body, { status: 404, code: 'OFFER_NOT_FOUND' })
   }
-  for (const bad of ['abc', '0', '-1', '1.5', String(2 ** 53), '99999999999999999999', '%20', '1%00']) {
+  // ids other than decimal digits, which Ajv's coercion alone would read as 1 (1e0, 0x1, +1, 1.0, " 1")
+  const spelt = ['1e0', '0x1', '%2B1', '1.0', '%201']
+  for (const bad of ['abc', '0', '-1', '1.5', String(2 ** 53), '99999999999999999999', '%20', '1%00', ...spelt]) {
     for (const res of [await patch(bad, { title: 'x' }, token), await remove(bad, token)]) {
       t.equal(res.status, 400, `id ${bad}`)
       t.equal(res.headers['content-type'], problemJson, `id ${bad}`)

@@ -160,7 +160,9 @@ t.test('a bad, forged or foreign cursor is 400 INVALID_CURSOR, never 500', async
 t.test('400 VALIDATION_FAILED: limit outside 1–100, a bad user_id, unknown parameters', async (t) => {
   for (const query of [
     'user_id=1&limit=0', 'user_id=1&limit=101', 'user_id=1&limit=-1', 'user_id=1&limit=1.5', 'user_id=1&limit=x',
-    '', 'user_id=0', 'user_id=-1', 'user_id=abc', 'user_id=1.5', `user_id=${2 ** 53}`, 'user_id=1&sort=title'
+    '', 'user_id=0', 'user_id=-1', 'user_id=abc', 'user_id=1.5', `user_id=${2 ** 53}`, 'user_id=1&sort=title',
+    // numbers in other spellings than decimal digits, which coercion alone would take
+    'user_id=1e0', 'user_id=0x1', 'user_id=%2B1', 'user_id=1.0', 'user_id=%201', 'user_id=1&limit=2e1'
   ]) {
     const res = await get(`/offers/?${query}`)
     t.equal(res.status, 400, query)

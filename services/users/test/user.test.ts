@@ -93,7 +93,8 @@ t.test('404 for an unknown user, 400 for a bad id, 401 without a token: Offers i
   const unknown = await get('/user/987654321/', { ...me.auth, 'x-request-id': 'never-asked-404' })
   t.equal(unknown.statusCode, 404)
   t.match(unknown.json(), { status: 404, code: 'USER_NOT_FOUND' })
-  for (const id of ['abc', '0', '-1', '1.5', '9007199254740992', 'x1']) {
+  // and ids not in decimal digits, which type coercion alone would read as a number (1e0, 0x1, +1, 1.0)
+  for (const id of ['abc', '0', '-1', '1.5', '9007199254740992', 'x1', '1e0', '0x1', '%2B1', '1.0', '%201']) {
     const res = await get(`/user/${id}/`, { ...me.auth, 'x-request-id': 'never-asked-400' })
     t.equal(res.statusCode, 400, id)
     t.match(res.json(), { code: 'VALIDATION_FAILED' })

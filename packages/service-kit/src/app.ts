@@ -61,7 +61,7 @@ function fastify (
     ...(tls
       ? { https: { key: tls.key, cert: tls.cert, ...TLS, handshakeTimeout: connections.handshakeTimeoutMs, ...node } }
       : { http: node }),
-    logger: loggerOptions(logLevel),
+    logger: loggerOptions(logLevel, activeTracing() !== undefined),
     genReqId,
     requestIdHeader: false,
     trustProxy: trusted ?? false,

@@ -19,9 +19,24 @@ export const redactedPaths = [
   'body.refresh_token'
 ]
 
-export function loggerOptions (level: string): FastifyServerOptions['logger'] {
+/** Where tracing (tracing-sdk.ts) puts the ids of a request's span: on the request's own child logger. */
+export const TRACE_IDS = Symbol('trace ids')
+
+export interface TraceIds { trace_id: string, span_id: string }
+
+/**
+ * With traces on, every line a request's logger writes carries its span's ids: read off the logger by a mixin,
+ * rather than bound by a second child logger per request (pino serialises a child's bindings when it is made).
+ * pino merges the line into the object the mixin returns, so a fresh one each time.
+ */
+function traceMixin (_line: object, _level: number, logger: unknown): object {
+  const ids = (logger as { [TRACE_IDS]?: TraceIds })[TRACE_IDS]
+  return ids ? { trace_id: ids.trace_id, span_id: ids.span_id } : {}
+}
+
+export function loggerOptions (level: string, traced = false): FastifyServerOptions['logger'] {
   if (level === 'silent') return false
-  return { level, redact: { paths: redactedPaths, censor: '[redacted]' } }
+  return { level, redact: { paths: redactedPaths, censor: '[redacted]' }, ...(traced ? { mixin: traceMixin } : {}) }
 }
 
 const SANE_REQUEST_ID = /^[\w.:-]{1,128}$/

@@ -1,6 +1,7 @@
 // The OpenTelemetry Node SDK and the instrumentations this service needs, loaded by tracing.ts only when traces are
 // on: @fastify/otel for the request spans, undici's for the call to Offers (W3C traceparent), pg's for statements.
 import { FastifyOtelInstrumentation } from '@fastify/otel'
+import type { Span } from '@opentelemetry/api'
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg'
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici'
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources'
@@ -8,6 +9,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import pg from 'pg'
+import { TRACE_IDS, type TraceIds } from './logging.ts'
 import type { Tracing } from './tracing.ts'
 
 /**
@@ -27,18 +29,25 @@ function instrumentPg (): void {
   }
 }
 
-/** Server spans are named as the semantic conventions say, "GET /user/:id/", rather than "request". */
-function nameSpan (span: { updateName: (name: string) => unknown }, request: FastifyRequest): void {
+/**
+ * Server spans are named as the semantic conventions say, "GET /user/:id/", rather than "request"; and url.path is
+ * the path, the query string going to url.query (@fastify/otel records the whole URL as the path).
+ */
+function nameSpan (span: Span, request: FastifyRequest): void {
   if (request.routeOptions.url) span.updateName(`${request.method} ${request.routeOptions.url}`)
+  const query = request.url.indexOf('?')
+  if (query !== -1) {
+    span.setAttributes({ 'url.path': request.url.slice(0, query), 'url.query': request.url.slice(query + 1) })
+  }
 }
 
-/** Every line logged for the request (its access line included) carries the ids of the request's span. */
-function bindLogs (request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+/** Every line logged for the request (its access line too) carries the ids of the request's span (logging.ts). */
+function bindLogs (request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
   const span = request.opentelemetry().span
   if (span) {
     const { traceId, spanId } = span.spanContext()
-    request.log = request.log.child({ trace_id: traceId, span_id: spanId })
-    reply.log = request.log
+    const log = request.log as unknown as Record<symbol, TraceIds>
+    log[TRACE_IDS] = { trace_id: traceId, span_id: spanId }
   }
   done()
 }
@@ -54,9 +63,12 @@ export function startSdk (serviceName: string): Tracing {
   })
   sdk.start()
   instrumentPg()
-  // a span per request and one for its handler (which also carries the request's context into handlers that run
-  // after the body was read); none per hook, whose cost would be paid on every request
-  const fastifyOtel = new FastifyOtelInstrumentation({ instrumentHooks: false, requestHook: nameSpan })
+  // a span per request; none per hook or handler, whose cost would be paid on every request (the handler runs in
+  // the request's context without one: its statements and its call to Offers are children of the request span,
+  // even when the body arrives after the headers, as tested)
+  const fastifyOtel = new FastifyOtelInstrumentation({
+    instrumentHooks: false, instrumentHandler: false, requestHook: nameSpan
+  })
   const plugin = fp(async (app) => {
     await app.register(fastifyOtel.plugin())
     app.addHook('onRequest', bindLogs)

@@ -3,8 +3,8 @@
 // statements carry no values, and the request's log lines carry the ids of its span.
 import t from 'tap'
 import {
-  createTestDatabase, httpsRequest, makeTestKeys, startOtlpReceiver, startServiceProcess, testTls, writeKeyFiles,
-  type ReceivedSpan, type ServiceProcess
+  createTestDatabase, httpsRequest, makeTestKeys, parseResponses, rawTls, startOtlpReceiver, startServiceProcess,
+  testTls, writeKeyFiles, type ReceivedSpan, type ServiceProcess
 } from '@app/testing'
 import { expectStatus, httpsSession } from './helpers/https-session.ts'
 
@@ -54,6 +54,16 @@ const isPg = (span: ReceivedSpan) => span.attributes['db.system.name'] === 'post
   span.attributes['db.system'] === 'postgresql'
 const statement = (span: ReceivedSpan) => span.attributes['db.query.text'] ?? span.attributes['db.statement']
 
+/** Polls `find` until it returns something, for up to 15 s (each process exports in its own batches). */
+async function waitFor<T> (find: () => T | undefined): Promise<T | undefined> {
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline;) {
+    const found = find()
+    if (found) return found
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return undefined
+}
+
 /** Waits until the trace of the GET holds both services' statements (each process exports in its own batches). */
 async function traceOfTheGet (): Promise<ReceivedSpan[]> {
   for (const deadline = Date.now() + 15_000; Date.now() < deadline;) {
@@ -99,6 +109,9 @@ t.test('one GET /user/{id}/ is one trace with spans from both services, parent l
   t.match(String(hop.attributes['url.full']), /\/offers\/\?user_id=\d+&limit=\d+$/)
   t.equal(offersServer.parentSpanId, hop.spanId, 'traceparent: Offers\' request span is a child of the call')
   t.equal(offersServer.name, 'GET /offers/')
+  t.equal(offersServer.attributes['url.path'], '/offers/', 'url.path is the path alone...')
+  t.match(String(offersServer.attributes['url.query']), /^user_id=\d+&limit=\d+$/, '...the query string is url.query')
+  t.equal(usersServer.attributes['url.query'], undefined, 'no query string, no url.query')
   const offersPg = trace.filter((s) => s.service === 'offers' && isPg(s))
   t.ok(offersPg.length > 0 && offersPg.every((s) => descends(s, offersServer)),
     'Offers\' statements under its request')
@@ -130,6 +143,23 @@ t.test('the request\'s log lines carry the trace id and the id of their service\
       t.match(line, { trace_id: usersServer.traceId, span_id: span.spanId, client: '127.0.0.1' }, String(line.msg))
     }
   }
+})
+
+t.test('a body that arrives after its headers: the handler still runs inside the request\'s span', async (t) => {
+  // the body is read in the socket's callbacks, outside the request's context (tracing-sdk.ts enters it again)
+  const late = `late_${username}`.slice(0, 30)
+  const body = JSON.stringify({ username: late, email: `${late}@example.com`, password: 'a late password' })
+  const { socket, received } = await rawTls(users.url, ca)
+  socket.write('POST /user/registry/ HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\n' +
+    `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n`)
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  socket.write(body)
+  const [answer] = parseResponses(await received)
+  t.equal(answer?.status, 201, JSON.stringify(answer?.body))
+  const server = await waitFor(() => receiver.spans.find((s) => s.service === 'users' && s.kind === SERVER &&
+    s.name === 'POST /user/registry/' && s.attributes['http.response.status_code'] === 201 &&
+    receiver.spans.some((i) => i.parentSpanId === s.spanId && /insert into/i.test(String(statement(i))))))
+  t.ok(server, 'the registration\'s insert is a child of its request span')
 })
 
 t.test('a malformed OTEL_* value stops the service, naming the variable', async (t) => {

@@ -66,16 +66,16 @@ async function waitFor<T> (find: () => T | undefined): Promise<T | undefined> {
 
 /** Waits until the trace of the GET holds both services' statements (each process exports in its own batches). */
 async function traceOfTheGet (): Promise<ReceivedSpan[]> {
-  for (const deadline = Date.now() + 15_000; Date.now() < deadline;) {
+  const trace = await waitFor(() => {
     const root = receiver.spans.find((s) => s.service === 'users' && s.kind === SERVER &&
       s.attributes['url.path'] === `/user/${id}/`)
-    const trace = root ? receiver.spans.filter((s) => s.traceId === root.traceId) : []
-    if (trace.some((s) => s.service === 'offers' && isPg(s)) && trace.some((s) => s.service === 'users' && isPg(s))) {
-      return trace
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`no complete trace of GET /user/${id}/ among ${JSON.stringify(receiver.spans, null, 1)}`)
+    const spans = root ? receiver.spans.filter((s) => s.traceId === root.traceId) : []
+    const complete = spans.some((s) => s.service === 'offers' && isPg(s)) &&
+      spans.some((s) => s.service === 'users' && isPg(s))
+    return complete ? spans : undefined
+  })
+  if (!trace) throw new Error(`no complete trace of GET /user/${id}/ among ${JSON.stringify(receiver.spans, null, 1)}`)
+  return trace
 }
 
 const trace = await traceOfTheGet()

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import fp from 'fastify-plugin'
-import type { FastifyServerOptions } from 'fastify'
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify'
 
 export const redactedPaths = [
   'req.headers.authorization',
@@ -20,17 +20,23 @@ export const redactedPaths = [
 ]
 
 /** Where tracing (tracing-sdk.ts) puts the ids of a request's span: on the request's own child logger. */
-export const TRACE_IDS = Symbol('trace ids')
+export const TRACE_IDS: unique symbol = Symbol('trace ids')
 
 export interface TraceIds { trace_id: string, span_id: string }
+
+declare module 'fastify' {
+  interface FastifyBaseLogger {
+    [TRACE_IDS]?: TraceIds
+  }
+}
 
 /**
  * With traces on, every line a request's logger writes carries its span's ids: read off the logger by a mixin,
  * rather than bound by a second child logger per request (pino serialises a child's bindings when it is made).
  * pino merges the line into the object the mixin returns, so a fresh one each time.
  */
-function traceMixin (_line: object, _level: number, logger: unknown): object {
-  const ids = (logger as { [TRACE_IDS]?: TraceIds })[TRACE_IDS]
+function traceMixin (_line: object, _level: number, logger: FastifyBaseLogger): object {
+  const ids = logger[TRACE_IDS]
   return ids ? { trace_id: ids.trace_id, span_id: ids.span_id } : {}
 }
 

@@ -9,7 +9,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import pg from 'pg'
-import { TRACE_IDS, type TraceIds } from './logging.ts'
+import { TRACE_IDS } from './logging.ts'
 import type { Tracing } from './tracing.ts'
 
 /**
@@ -34,7 +34,8 @@ function instrumentPg (): void {
  * the path, the query string going to url.query (@fastify/otel records the whole URL as the path).
  */
 function nameSpan (span: Span, request: FastifyRequest): void {
-  if (request.routeOptions.url) span.updateName(`${request.method} ${request.routeOptions.url}`)
+  const route = request.routeOptions.url
+  if (route) span.updateName(`${request.method} ${route}`)
   const query = request.url.indexOf('?')
   if (query !== -1) {
     span.setAttributes({ 'url.path': request.url.slice(0, query), 'url.query': request.url.slice(query + 1) })
@@ -46,8 +47,7 @@ function bindLogs (request: FastifyRequest, _reply: FastifyReply, done: () => vo
   const span = request.opentelemetry().span
   if (span) {
     const { traceId, spanId } = span.spanContext()
-    const log = request.log as unknown as Record<symbol, TraceIds>
-    log[TRACE_IDS] = { trace_id: traceId, span_id: spanId }
+    request.log[TRACE_IDS] = { trace_id: traceId, span_id: spanId }
   }
   done()
 }
@@ -65,9 +65,11 @@ export function startSdk (serviceName: string): Tracing {
   instrumentPg()
   // a span per request; none per hook or handler, whose cost would be paid on every request (the handler runs in
   // the request's context without one: its statements and its call to Offers are children of the request span,
-  // even when the body arrives after the headers, as tested)
+  // even when the body arrives after the headers, as tested). A failed request's span is marked as an error with
+  // its message, but carries no exception event: formatting a stack for every 401 or 429 would cost most exactly
+  // under a flood of them.
   const fastifyOtel = new FastifyOtelInstrumentation({
-    instrumentHooks: false, instrumentHandler: false, requestHook: nameSpan
+    instrumentHooks: false, instrumentHandler: false, recordExceptions: false, requestHook: nameSpan
   })
   const plugin = fp(async (app) => {
     await app.register(fastifyOtel.plugin())

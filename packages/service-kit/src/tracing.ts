@@ -16,6 +16,17 @@ const ENDPOINTS = ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_END
 const PROTOCOLS = ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL'] as const
 /** the OTLP transports the SDK (sdk-node) builds an exporter for */
 const KNOWN_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc']
+/**
+ * What the SDK would otherwise ignore with no more than a diag line nobody sees: an unknown exporter leaves tracing
+ * on with no span exported (and `console` writes spans among the JSON log lines), an unknown sampler or a ratio
+ * outside [0, 1] samples everything, an unknown propagator stops traceparent from reaching Offers.
+ */
+const EXPORTERS = ['otlp', 'none']
+const SAMPLERS = [
+  'always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off',
+  'parentbased_traceidratio'
+]
+const PROPAGATORS = ['tracecontext', 'baggage', 'b3', 'b3multi', 'none']
 
 const httpUrl = (value: string) => {
   try {
@@ -28,6 +39,18 @@ const httpUrl = (value: string) => {
 const set = (env: Env, name: string) => {
   const value = env[name]?.trim()
   return value === undefined || value === '' ? undefined : value
+}
+
+/** A comma-separated OTEL_* list, its names trimmed. */
+const list = (env: Env, name: string) => set(env, name)?.split(',').map((item) => item.trim())
+
+/** The problems of a variable holding one name (or a list of them, `many`) outside `known`. */
+function unknownNames (env: Env, name: string, known: string[], many = true): string[] {
+  const names = many ? list(env, name) : [set(env, name)].filter((value) => value !== undefined)
+  const unknown = names?.filter((value) => !known.includes(value)) ?? []
+  return unknown.length
+    ? [`${name} must be ${many ? 'a comma-separated list of' : 'one of'} ${known.join(', ')} (got "${env[name]}")`]
+    : []
 }
 
 /**
@@ -47,14 +70,16 @@ export function tracingEnabled (env: Env): boolean {
       problems.push(`${name} must be an http(s) URL (got "${env[name]}")`)
     }
   }
-  for (const name of PROTOCOLS) {
-    const protocol = set(env, name)
-    if (protocol !== undefined && !KNOWN_PROTOCOLS.includes(protocol)) {
-      problems.push(`${name} must be one of ${KNOWN_PROTOCOLS.join(', ')} (got "${protocol}")`)
-    }
+  for (const name of PROTOCOLS) problems.push(...unknownNames(env, name, KNOWN_PROTOCOLS, false))
+  problems.push(...unknownNames(env, 'OTEL_TRACES_EXPORTER', EXPORTERS))
+  problems.push(...unknownNames(env, 'OTEL_TRACES_SAMPLER', SAMPLERS, false))
+  problems.push(...unknownNames(env, 'OTEL_PROPAGATORS', PROPAGATORS))
+  const ratio = set(env, 'OTEL_TRACES_SAMPLER_ARG')
+  if (ratio !== undefined && !(/^\d*\.?\d+$/.test(ratio) && Number(ratio) <= 1)) {
+    problems.push(`OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1 (got "${ratio}")`)
   }
   if (problems.length) throw new ConfigError(problems)
-  const exporters = set(env, 'OTEL_TRACES_EXPORTER')?.split(',').map((name) => name.trim())
+  const exporters = list(env, 'OTEL_TRACES_EXPORTER')
   return disabled !== 'true' && endpoints.length > 0 && !exporters?.includes('none')
 }
 

@@ -27,6 +27,30 @@ t.test('a malformed value stops the process, naming the variable', async (t) => 
   t.throws(() => tracingEnabled({ OTEL_SDK_DISABLED: 'yes' }), /OTEL_SDK_DISABLED must be true or false \(got "yes"\)/)
   t.throws(() => tracingEnabled({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http' }),
     /OTEL_EXPORTER_OTLP_PROTOCOL must be one of http\/protobuf, http\/json, grpc \(got "http"\)/)
+  const on = { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }
+  t.throws(() => tracingEnabled({ ...on, OTEL_TRACES_EXPORTER: 'console' }),
+    /OTEL_TRACES_EXPORTER must be a comma-separated list of otlp, none \(got "console"\)/)
+  t.throws(() => tracingEnabled({ ...on, OTEL_TRACES_SAMPLER: 'parentbased_ratio' }),
+    /OTEL_TRACES_SAMPLER must be one of always_on, .*parentbased_traceidratio \(got "parentbased_ratio"\)/)
+  t.throws(() => tracingEnabled({ ...on, OTEL_PROPAGATORS: 'tracecontext,jaeger' }),
+    /OTEL_PROPAGATORS must be a comma-separated list of tracecontext, baggage, b3, b3multi, none/)
+  for (const ratio of ['2', '10%', '-0.1', 'half', '1e-1']) {
+    t.throws(() => tracingEnabled({ ...on, OTEL_TRACES_SAMPLER_ARG: ratio }),
+      new RegExp(`OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1 \\(got "${ratio}"\\)`), ratio)
+  }
+})
+
+t.test('the sampler, its ratio, the propagators and the exporter as the SDK takes them', async (t) => {
+  const on = { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }
+  t.equal(tracingEnabled({
+    ...on,
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: '0.1',
+    OTEL_PROPAGATORS: 'tracecontext, baggage',
+    OTEL_TRACES_EXPORTER: 'otlp'
+  }), true)
+  for (const ratio of ['0', '1', '.5', '0.25']) t.equal(tracingEnabled({ ...on, OTEL_TRACES_SAMPLER_ARG: ratio }), true)
+  t.equal(tracingEnabled({ ...on, OTEL_TRACES_SAMPLER: 'always_off' }), true, 'on, recording nothing')
 })
 
 const probe = fileURLToPath(new URL('fixtures/tracing-loads.ts', import.meta.url))

@@ -129,8 +129,11 @@ export async function sweepBatch (db: IdempotencyDb, batchSize: number): Promise
   return Number(result.numDeletedRows)
 }
 
-/** The table and its indexes, for each service's own migration (frozen: a change goes in a new migration). */
-export async function createIdempotencyKeysTable (db: Kysely<unknown>, schema: string): Promise<void> {
+/**
+ * The table and its indexes as first made, for each service's own migration: never edited (V1); a change is a new
+ * function and a new migration, so that new databases and upgraded ones get the same table.
+ */
+export async function createIdempotencyKeysTableV1 (db: Kysely<unknown>, schema: string): Promise<void> {
   const s = db.schema.withSchema(schema)
   await s.createTable('idempotency_keys')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())

@@ -55,6 +55,8 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key'
 /** 1–255 printable ASCII characters (draft-ietf-httpapi-idempotency-key-header leaves the syntax to us) */
 const KEY = /^[\x20-\x7E]{1,255}$/
 const MAX_BATCHES_PER_SWEEP = 1_000
+/** Longer scopes are stored as their hash: a scope is part of a unique index, whose rows PostgreSQL caps at ~2.7 kB */
+const MAX_SCOPE_LENGTH = 128
 
 /** Scopes of the two kinds of caller: the token's user, the client address. */
 export const idempotentPerUser: { idempotency: IdempotentRoute } = {
@@ -132,8 +134,14 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(async (app, opts) => {
     const key = request.headers[IDEMPOTENCY_HEADER]
     const scope = request.routeOptions.config.idempotency?.scope(request)
     if (key === undefined || scope === undefined) return
-    if (typeof key !== 'string' || !KEY.test(key)) throw errors.invalid()
-    return reserveOrAnswer(request, reply, scope, key)
+    // two Idempotency-Key lines arrive joined ("a, b"): one key per request
+    const lines = request.raw.headersDistinct[IDEMPOTENCY_HEADER]?.length ?? 1
+    if (typeof key !== 'string' || !KEY.test(key) || lines > 1) throw errors.invalid()
+    // a client address is whatever a trusted proxy forwarded, of any length
+    const bounded = scope.length <= MAX_SCOPE_LENGTH
+      ? scope
+      : `sha256:${createHash('sha256').update(scope).digest('hex')}`
+    return reserveOrAnswer(request, reply, bounded, key)
   }
 
   // An answer the route did not store in its own transaction is stored now: 2xx and 4xx are replayed as they were

@@ -32,5 +32,5 @@ export {
   type Idempotency, type IdempotencyOptions, type IdempotentRoute
 } from './idempotency.ts'
 export {
-  createIdempotencyKeysTable, type IdempotencyKeysTable, type IdempotencyTables
+  createIdempotencyKeysTableV1, type IdempotencyKeysTable, type IdempotencyTables
 } from './idempotency-store.ts'

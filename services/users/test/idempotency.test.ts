@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'kysely'
 import t from 'tap'
-import { httpsRequest, rawTls, testTls, type HttpsResponse } from '@app/testing'
+import { httpsRequest, rawRequest, rawTls, testTls, type HttpsResponse } from '@app/testing'
 import { setup, superuserDb } from './helpers/app.ts'
 import { uniqueName } from './helpers/users.ts'
 
@@ -112,6 +112,28 @@ t.test('a bad key is 400 IDEMPOTENCY_KEY_INVALID', async (t) => {
   const res = await registerWith('x'.repeat(256), bodyFor())
   t.equal(res.status, 400)
   t.match(res.body, { code: 'IDEMPOTENCY_KEY_INVALID' })
+})
+
+t.test('two Idempotency-Key lines are 400 IDEMPOTENCY_KEY_INVALID, not one key "a, b"', async (t) => {
+  const body = JSON.stringify(bodyFor())
+  const res = await rawRequest(base, tls.ca, 'POST /user/registry/ HTTP/1.1\r\nHost: localhost\r\n' +
+    `Idempotency-Key: ${newKey()}\r\nIdempotency-Key: ${newKey()}\r\nContent-Type: application/json\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  t.equal(res.status, 400)
+  t.match(res.body, { code: 'IDEMPOTENCY_KEY_INVALID' })
+})
+
+t.test('a forwarded address of any length makes a bounded scope (it is in a unique index)', async (t) => {
+  const key = newKey()
+  const body = bodyFor()
+  const address = 'x'.repeat(4000)
+  const first = await registerWith(key, body, address)
+  t.equal(first.status, 201, JSON.stringify(first.body))
+  const again = await registerWith(key, body, address)
+  t.equal(again.status, 201)
+  t.equal(again.headers['idempotent-replayed'], 'true', 'the same client, the same scope')
+  const [row] = await keyRows(key)
+  t.match(row?.scope, /^sha256:[0-9a-f]{64}$/)
 })
 
 t.test('while the first registration runs, the same key is 409 IDEMPOTENCY_KEY_IN_USE', async (t) => {

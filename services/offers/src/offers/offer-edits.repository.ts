@@ -3,7 +3,7 @@
 import type { Kysely, Updateable } from 'kysely'
 import { sql } from 'kysely'
 import type { DB, OffersTable } from '../db/types.ts'
-import { columns, type OfferRow } from './offers.repository.ts'
+import { offerColumns, type OfferRow } from './offers.repository.ts'
 
 export type OfferChanges = Pick<Updateable<OffersTable>, 'title' | 'text'>
 
@@ -21,7 +21,7 @@ export function offerEditsRepository (db: Kysely<DB>): OfferEditsRepository {
       .set({ ...changes, updated_at: sql<Date>`now()` })
       .where('id', '=', id)
       .where('user_id', '=', ownerId)
-      .returning(columns)
+      .returning(offerColumns)
       .executeTakeFirst(),
     async deleteOwned (id, ownerId) {
       const { numDeletedRows } = await db.deleteFrom('offers.offers')

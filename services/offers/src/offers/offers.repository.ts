@@ -11,15 +11,14 @@ export interface OffersRepository {
 }
 
 /** Every column of an offer, as the contract's Offer has them. */
-export const columns = ['id', 'user_id', 'title', 'text', 'created_at', 'updated_at'] as const
-export { columns as offerColumns }
+export const offerColumns = ['id', 'user_id', 'title', 'text', 'created_at', 'updated_at'] as const
 
 export function offersRepository (db: Kysely<DB>): OffersRepository {
   return {
     insert: ({ user_id: userId, title, text }) => db.insertInto('offers.offers')
       .values({ user_id: userId, title, text })
-      .returning(columns)
+      .returning(offerColumns)
       .executeTakeFirstOrThrow(),
-    findById: (id) => db.selectFrom('offers.offers').select(columns).where('id', '=', id).executeTakeFirst()
+    findById: (id) => db.selectFrom('offers.offers').select(offerColumns).where('id', '=', id).executeTakeFirst()
   }
 }

@@ -1,9 +1,9 @@
 // Frozen: offers.idempotency_keys, the stored answers of POST /offer/create/ for safe retries (service-kit's table).
 import type { Kysely } from 'kysely'
-import { createIdempotencyKeysTable } from '@app/service-kit'
+import { createIdempotencyKeysTableV1 } from '@app/service-kit'
 
 export async function up (db: Kysely<unknown>): Promise<void> {
-  await createIdempotencyKeysTable(db, 'offers')
+  await createIdempotencyKeysTableV1(db, 'offers')
 }
 
 export async function down (db: Kysely<unknown>): Promise<void> {

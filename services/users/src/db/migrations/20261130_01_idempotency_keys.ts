@@ -1,9 +1,9 @@
 // Frozen: users.idempotency_keys, the stored answers of POST /user/registry/ for safe retries (service-kit's table).
 import type { Kysely } from 'kysely'
-import { createIdempotencyKeysTable } from '@app/service-kit'
+import { createIdempotencyKeysTableV1 } from '@app/service-kit'
 
 export async function up (db: Kysely<unknown>): Promise<void> {
-  await createIdempotencyKeysTable(db, 'users')
+  await createIdempotencyKeysTableV1(db, 'users')
 }
 
 export async function down (db: Kysely<unknown>): Promise<void> {

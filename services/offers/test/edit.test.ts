@@ -73,11 +73,14 @@ t.test('the same length rules as creation: 200 and 10 000 characters are the mos
   const { id } = await newOffer(userId)
   const longest = await patch(id, { title: '🚲'.repeat(200), text: 'y'.repeat(10_000) }, token)
   t.equal(longest.status, 200, 'characters, not UTF-16 units')
+  const spaced = await patch((await newOffer(userId)).id, { title: ' Bike ' }, token)
+  t.match(spaced.body, { title: ' Bike ' }, 'kept as sent, as at creation: no trimming')
   const bad: Array<[string, unknown, string]> = [
     ['title too long', { title: 'x'.repeat(201) }, '/title'],
     ['text too long', { text: 'y'.repeat(10_001) }, '/text'],
     ['empty title', { title: '' }, '/title'],
     ['blank text', { text: '   ' }, '/text'],
+    ['blank title', { title: ' \t ' }, '/title'],
     ['a NUL', { title: 'a\u0000b' }, '/title'],
     ['null title', { title: null }, '/title'],
     ['a number', { text: 5 }, '/text'],
